@@ -1,0 +1,67 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.tests import tagged
+
+from .common import GovServiceCenterCase
+
+LIST_SPEC = {
+    "code": {},
+    "name": {},
+    "department_id": {"fields": {"display_name": {}}},
+    "item_type": {},
+    "statutory_days": {},
+    "promised_days": {},
+    "is_on_the_spot": {},
+    "fee_required": {},
+    "online_available": {},
+    "national_code": {},
+    "is_published": {},
+    "state": {},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestCatalogQueryCounts(GovServiceCenterCase):
+    """The catalog list costs the same number of queries whatever its size."""
+
+    def _count_list_queries(self, user, domain):
+        Item = self.env["gov.approval.item"].with_user(user)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = Item.web_search_read(domain, LIST_SPEC, limit=250)
+        return self.cr.sql_log_count - before, result["length"]
+
+    def _create_items(self, count, start, prefix):
+        departments = [self.dept_a, self.dept_b, self.dept_c]
+        self.env["gov.approval.item"].create(
+            [
+                self._item_vals(
+                    name=f"Catalog item {i}",
+                    code=f"{prefix}-{i:05d}",
+                    department_id=departments[i % 3].id,
+                    state="active",
+                )
+                for i in range(start, start + count)
+            ]
+        )
+
+    def test_list_read_constant(self):
+        for user in (self.user_admin, self.user_officer):
+            prefix = f"PERF{user.id}"
+            domain = [("code", "=like", f"{prefix}-%")]
+            self._create_items(10, 0, prefix)
+            self._count_list_queries(user, domain)  # warm the registry caches
+            small, length_small = self._count_list_queries(user, domain)
+            self.assertEqual(length_small, 10)
+            self._create_items(190, 10, prefix)
+            big, length_big = self._count_list_queries(user, domain)
+            self.assertEqual(length_big, 200)
+            self.assertEqual(small, big, f"list read for {user.login}: {small} vs {big} queries")
+            self.assertLessEqual(big, 6)
+
+    def test_overview_is_one_query(self):
+        Overview = self.env["gov.center.overview"].with_user(self.user_viewer)
+        Overview.search_read([], ["area", "metric", "value"])
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            Overview.search_read([], ["area", "metric", "value"])

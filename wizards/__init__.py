@@ -1,0 +1,2 @@
+from . import gov_approval_item_change_wizard
+from . import gov_precondition_remove_wizard
