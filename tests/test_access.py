@@ -17,13 +17,14 @@ MODELS = [
     "gov.intermediary.service.type",
     "gov.calendar.day",
     "gov.center.overview",
+    "gov.form.submission",
 ]
 EXPECTED = {
     "public": dict.fromkeys(MODELS, NONE),
     "portal": dict.fromkeys(MODELS, NONE),
     "internal": {**dict.fromkeys(MODELS, NONE), "gov.calendar.day": R},
-    "viewer": dict.fromkeys(MODELS, R),
-    "inspector": dict.fromkeys(MODELS, R),
+    "viewer": {**dict.fromkeys(MODELS, R), "gov.form.submission": NONE},
+    "inspector": {**dict.fromkeys(MODELS, R), "gov.form.submission": NONE},
     "officer": {
         **dict.fromkeys(MODELS, R),
         "gov.approval.item": RWC,
@@ -31,11 +32,13 @@ EXPECTED = {
         "gov.approval.step": ALL,
         "gov.approval.item.change": "rc",
         "gov.approval.precondition": RWC,
+        "gov.form.submission": NONE,
     },
     "admin": {
         **dict.fromkeys(MODELS, ALL),
         "gov.approval.item.change": RWC,
         "gov.center.overview": R,
+        "gov.form.submission": "ru",
     },
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}

@@ -1,0 +1,303 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""One protection for every public form of the product.
+
+Usage in a controller::
+
+    guard = FormGuard("consultation", fields={"name": 50, "question": 2000, ...},
+                      phone_field="contact_phone")
+    # GET: render the form with guard.render_values() and, inside the <form>,
+    #      <t t-call="gov_service_center.form_guard_fields"/>
+    # POST:
+    rejection = guard.check(post)          # None, or an HTTP response (400/429)
+    if rejection is not None:
+        return rejection
+    if guard.is_spam:                       # honeypot filled: pretend success
+        return request.render(...success page without a record...)
+    ... create the record with guard.values (only the declared fields) ...
+    guard.record()                          # count the accepted submission
+
+What it checks: the CSRF token (Odoo's, on every POST route); a honeypot field;
+a minimum fill time and a maximum age (signed timestamp); per-IP limits per
+form (5 per 10 minutes, 20 per day) and per-phone limits (3 per day); an
+arithmetic captcha once the IP has already submitted a form that day; field
+lengths, unknown fields, NUL bytes and invalid UTF-8; uploaded files (count,
+size, extension and magic bytes). Rejections are logged with the route and
+the IP address, never with the submitted values.
+"""
+import hashlib
+import hmac
+import logging
+import random
+import time
+from datetime import timedelta
+
+from werkzeug.datastructures import FileStorage
+
+from odoo import fields
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+HONEYPOT_FIELD = "gov_website"
+TIMESTAMP_FIELD = "gov_form_ts"
+CAPTCHA_FIELD = "gov_captcha"
+GUARD_FIELDS = {"csrf_token", HONEYPOT_FIELD, TIMESTAMP_FIELD, CAPTCHA_FIELD}
+
+DEFAULTS = {
+    "min_fill_seconds": 3,
+    "max_form_age_seconds": 24 * 3600,
+    "ip_per_10_minutes": 5,
+    "ip_per_day": 20,
+    "phone_per_day": 3,
+}
+
+# extension -> accepted magic numbers
+FILE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class FormRejected(Exception):
+    def __init__(self, status, message, reason):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason
+
+
+class FormGuard:
+    def __init__(
+        self,
+        form_key,
+        fields=None,
+        phone_field=None,
+        file_field=None,
+        max_files=3,
+        max_file_size=5 * 1024 * 1024,
+        allowed_extensions=("pdf", "jpg", "jpeg", "png"),
+        extra_fields=(),
+    ):
+        """``fields`` maps each accepted field name to its maximum length."""
+        self.form_key = form_key
+        self.fields = dict(fields or {})
+        self.phone_field = phone_field
+        self.file_field = file_field
+        self.max_files = max_files
+        self.max_file_size = max_file_size
+        self.allowed_extensions = tuple(allowed_extensions)
+        self.extra_fields = set(extra_fields)
+        self.values = {}
+        self.files = []
+        self.is_spam = False
+
+    # ------------------------------------------------------------------
+    # Configuration
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _param(name):
+        value = (
+            request.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"gov_service_center.form_{name}", DEFAULTS[name])
+        )
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return DEFAULTS[name]
+
+    @staticmethod
+    def _secret():
+        return request.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+
+    @staticmethod
+    def _ip():
+        return request.httprequest.remote_addr or "unknown"
+
+    # ------------------------------------------------------------------
+    # Rendering
+    # ------------------------------------------------------------------
+    def _sign(self, payload):
+        return hmac.new(self._secret().encode(), payload.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _timestamp_token(self):
+        now = str(int(time.time()))
+        return f"{now}.{self._sign(f'{self.form_key}:{now}')}"
+
+    def _captcha_required(self):
+        since = fields.Datetime.now() - timedelta(days=1)
+        return bool(request.env["gov.form.submission"]._count(since, ip=self._ip()))
+
+    def _new_captcha(self):
+        a, b = random.randint(1, 9), random.randint(1, 9)
+        captchas = dict(request.session.get("gov_captcha") or {})
+        captchas[self.form_key] = {"answer": a + b, "expires": int(time.time()) + 300}
+        request.session["gov_captcha"] = captchas
+        return f"{a} + {b}"
+
+    def render_values(self):
+        """Values for ``gov_service_center.form_guard_fields``."""
+        return {
+            "gov_form_ts": self._timestamp_token(),
+            "gov_captcha_question": self._new_captcha() if self._captcha_required() else False,
+            "gov_honeypot_field": HONEYPOT_FIELD,
+        }
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+    def _reject(self, status, message, reason):
+        raise FormRejected(status, message, reason)
+
+    def _check_timestamp(self, token):
+        _ = request.env._
+        try:
+            stamp, signature = (token or "").split(".", 1)
+            issued = int(stamp)
+        except ValueError:
+            self._reject(400, _("The form has expired. Please reload the page."), "timestamp")
+        if not hmac.compare_digest(signature, self._sign(f"{self.form_key}:{stamp}")):
+            self._reject(400, _("The form has expired. Please reload the page."), "timestamp")
+        age = time.time() - issued
+        if age > self._param("max_form_age_seconds") or age < 0:
+            self._reject(400, _("The form has expired. Please reload the page."), "expired")
+        if age < self._param("min_fill_seconds"):
+            self._reject(
+                400, _("The form was sent too quickly. Please check it and send it again."), "fast"
+            )
+
+    def _check_captcha(self, answer):
+        _ = request.env._
+        captchas = dict(request.session.get("gov_captcha") or {})
+        expected = captchas.pop(self.form_key, None)  # one-time
+        request.session["gov_captcha"] = captchas
+        if (
+            not expected
+            or expected.get("expires", 0) < time.time()
+            or str(expected.get("answer")) != (answer or "").strip()
+        ):
+            self._reject(400, _("The answer to the verification question is wrong."), "captcha")
+
+    def _check_limits(self, phone_hash):
+        _ = request.env._
+        Submission = request.env["gov.form.submission"]
+        now = fields.Datetime.now()
+        ip = self._ip()
+        too_many = _("Too many submissions. Please try again later.")
+        if Submission._count(now - timedelta(minutes=10), self.form_key, ip=ip) >= self._param(
+            "ip_per_10_minutes"
+        ):
+            self._reject(429, too_many, "ip-10min")
+        if Submission._count(now - timedelta(days=1), self.form_key, ip=ip) >= self._param(
+            "ip_per_day"
+        ):
+            self._reject(429, too_many, "ip-day")
+        if phone_hash and Submission._count(
+            now - timedelta(days=1), phone_hash=phone_hash
+        ) >= self._param("phone_per_day"):
+            self._reject(429, too_many, "phone-day")
+
+    def _check_values(self, post):
+        _ = request.env._
+        allowed = set(self.fields) | GUARD_FIELDS | self.extra_fields
+        if self.file_field:
+            allowed.add(self.file_field)
+        unknown = set(post) - allowed
+        if unknown:
+            self._reject(400, _("The form contains unexpected fields."), "unknown-field")
+        values = {}
+        for name, value in post.items():
+            if isinstance(value, FileStorage):
+                continue
+            if not isinstance(value, str):
+                self._reject(400, _("The form is malformed."), "type")
+            if "\x00" in value or "\ufffd" in value or any(
+                "\ud800" <= ch <= "\udfff" for ch in value
+            ):
+                self._reject(400, _("The form contains invalid characters."), "encoding")
+            limit = self.fields.get(name)
+            if limit is not None:
+                value = value.strip()
+                if len(value) > limit:
+                    self._reject(400, _("A field of the form is too long."), "length")
+                values[name] = value
+        self.values = values
+
+    def _check_files(self):
+        _ = request.env._
+        files = []
+        if self.file_field:
+            files = [
+                f
+                for f in request.httprequest.files.getlist(self.file_field)
+                if f and f.filename
+            ]
+        if len(files) > self.max_files:
+            self._reject(400, _("Too many attachments."), "files-count")
+        checked = []
+        for storage in files:
+            name = storage.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+            extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            content = storage.read(self.max_file_size + 1)
+            if len(content) > self.max_file_size:
+                self._reject(400, _("An attachment is too large."), "file-size")
+            signatures = FILE_SIGNATURES.get(extension)
+            if extension not in self.allowed_extensions or not signatures:
+                self._reject(400, _("This kind of attachment is not accepted."), "file-type")
+            if not content.startswith(signatures):
+                self._reject(
+                    400, _("The content of an attachment does not match its type."), "file-magic"
+                )
+            checked.append({"name": name[:128], "raw": content, "mimetype": storage.mimetype})
+        self.files = checked
+
+    def check(self, post):
+        """Validate a POST; return None when accepted, else the error response."""
+        try:
+            self._check_values(post)
+            if post.get(HONEYPOT_FIELD):
+                self.is_spam = True
+                _logger.info("Public form %s: honeypot filled from %s", self.form_key, self._ip())
+                return None
+            self._check_timestamp(post.get(TIMESTAMP_FIELD))
+            phone_hash = (
+                request.env["gov.form.submission"]._hash_phone(self.values.get(self.phone_field))
+                if self.phone_field
+                else False
+            )
+            self._phone_hash = phone_hash
+            self._check_limits(phone_hash)
+            if self._captcha_required():
+                self._check_captcha(post.get(CAPTCHA_FIELD))
+            self._check_files()
+        except FormRejected as rejection:
+            _logger.info(
+                "Public form %s rejected (%s) from %s on %s",
+                self.form_key,
+                rejection.reason,
+                self._ip(),
+                request.httprequest.path,
+            )
+            return self.error_response(rejection.status, rejection.message)
+        return None
+
+    def record(self):
+        """Count an accepted submission for the rate limits."""
+        request.env["gov.form.submission"].sudo().create(
+            {
+                "form_key": self.form_key,
+                "ip": self._ip(),
+                "phone_hash": getattr(self, "_phone_hash", False),
+            }
+        )
+
+    @staticmethod
+    def error_response(status, message):
+        response = request.render(
+            "gov_service_center.form_error_page",
+            {"error_message": message, "error_status": status},
+        )
+        response.status_code = status
+        return response
