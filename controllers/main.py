@@ -1,0 +1,214 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Public catalog of approval items (办事指南) on the website."""
+import re
+
+from odoo import http
+from odoo.http import request
+from odoo.tools.sql import escape_psql
+
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+ITEMS_PER_PAGE = 20
+SEARCH_MAX_LENGTH = 100
+# PostgreSQL ``integer`` range: larger ids would make the query itself fail.
+MAX_DB_ID = 2**31 - 1
+_NON_PRINTABLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
+_SAFE_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _public_item_domain():
+    """The only items anyone may see on the website: active and published."""
+    return [("state", "=", "active"), ("is_published", "=", True)]
+
+
+def _parse_positive_int(value, default=None):
+    """Return ``value`` as a database id / page number, or ``default`` when
+    it is not a positive integer in the range PostgreSQL accepts."""
+    if isinstance(value, int):
+        number = value
+    else:
+        value = (value or "").strip()
+        if not value or len(value) > 10 or not value.isdigit() or not value.isascii():
+            return default
+        number = int(value)
+    if 0 < number <= MAX_DB_ID:
+        return number
+    return default
+
+
+def _clean_search(value):
+    """Strip control characters and surrounding blanks, cap the length."""
+    if not isinstance(value, str):
+        return ""
+    value = _NON_PRINTABLE_RE.sub(" ", value[: SEARCH_MAX_LENGTH * 4])
+    return " ".join(value.split())[:SEARCH_MAX_LENGTH].strip()
+
+
+class GovServiceItemWebsite(http.Controller):
+    def sitemap_service_items(env, rule, qs):
+        if not qs or qs.lower() in "/service-items":
+            yield {"loc": "/service-items"}
+
+    def sitemap_service_item_guides(env, rule, qs):
+        items = env["gov.approval.item"].sudo().search(_public_item_domain())
+        slug = env["ir.http"]._slug
+        for item in items:
+            loc = f"/service-items/{slug(item)}"
+            if not qs or qs.lower() in loc:
+                yield {"loc": loc}
+
+    # ------------------------------------------------------------------
+    # Catalog
+    # ------------------------------------------------------------------
+    def _get_type_labels(self):
+        Item = request.env["gov.approval.item"]
+        return dict(Item._fields["item_type"]._description_selection(request.env))
+
+    def _get_catalog_filters(self, base_domain):
+        """Departments and types that have published active items, with
+        their counts (one grouped query each, whatever the catalog size)."""
+        Item = request.env["gov.approval.item"].sudo()
+        department_groups = Item._read_group(
+            base_domain, groupby=["department_id"], aggregates=["__count"]
+        )
+        departments = sorted(
+            ((department, count) for department, count in department_groups if department),
+            key=lambda group: (group[0].name or "").lower(),
+        )
+        type_labels = self._get_type_labels()
+        type_counts = dict(
+            Item._read_group(base_domain, groupby=["item_type"], aggregates=["__count"])
+        )
+        types = [
+            (key, label, type_counts[key])
+            for key, label in type_labels.items()
+            if key in type_counts
+        ]
+        return departments, types
+
+    @http.route(
+        ["/service-items", "/service-items/page/<int:page>"],
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=sitemap_service_items,
+        readonly=True,
+    )
+    def service_items(self, page=1, search=None, department=None, **kwargs):
+        Item = request.env["gov.approval.item"].sudo()
+        base_domain = _public_item_domain()
+        departments, types = self._get_catalog_filters(base_domain)
+
+        search = _clean_search(search)
+        # Only filters that can match something are applied; anything else
+        # (garbage, unknown ids, unknown types) is ignored.
+        department_id = _parse_positive_int(department)
+        current_department = next(
+            (dep for dep, _count in departments if dep.id == department_id),
+            Item.department_id,
+        )
+        item_type = kwargs.get("type")
+        if not isinstance(item_type, str) or item_type not in {key for key, _l, _c in types}:
+            item_type = False
+
+        domain = list(base_domain)
+        if search:
+            pattern = f"%{escape_psql(search)}%"
+            domain += [
+                "|",
+                "|",
+                ("name", "=ilike", pattern),
+                ("code", "=ilike", pattern),
+                ("national_code", "=ilike", pattern),
+            ]
+        if current_department:
+            domain.append(("department_id", "=", current_department.id))
+        if item_type:
+            domain.append(("item_type", "=", item_type))
+
+        url_args = {}
+        if search:
+            url_args["search"] = search
+        if current_department:
+            url_args["department"] = current_department.id
+        if item_type:
+            url_args["type"] = item_type
+
+        total = Item.search_count(domain)
+        pager = portal_pager(
+            url="/service-items",
+            total=total,
+            page=_parse_positive_int(page, default=1),
+            step=ITEMS_PER_PAGE,
+            url_args=url_args,
+        )
+        items = Item.search(
+            domain, order="department_id, code, id", limit=ITEMS_PER_PAGE, offset=pager["offset"]
+        )
+        values = {
+            "items": items,
+            "total": total,
+            "pager": pager,
+            "search": search,
+            "departments": departments,
+            "current_department": current_department,
+            "types": types,
+            "type_labels": self._get_type_labels(),
+            "current_type": item_type,
+            "url_args": url_args,
+        }
+        return request.render("gov_service_center.service_items_page", values)
+
+    # ------------------------------------------------------------------
+    # Service guide
+    # ------------------------------------------------------------------
+    def _get_public_item(self, slug):
+        """Return the active published item of ``slug`` (sudo) or raise 404."""
+        try:
+            _name, item_id = request.env["ir.http"]._unslug(slug or "")
+        except (TypeError, ValueError):
+            item_id = None
+        item_id = _parse_positive_int(item_id) if isinstance(item_id, int) else None
+        if not item_id:
+            raise request.not_found()
+        item = (
+            request.env["gov.approval.item"]
+            .sudo()
+            .search([("id", "=", item_id)] + _public_item_domain(), limit=1)
+        )
+        if not item:
+            raise request.not_found()
+        return item
+
+    def _prepare_guide_values(self, item):
+        preconditions = item.precondition_ids.filtered(lambda p: p.state == "active")
+        public_required_items = preconditions.required_item_id.filtered_domain(
+            _public_item_domain()
+        )
+        online_url = item.online_url if item.online_available else False
+        if online_url and not _SAFE_URL_RE.match(online_url.strip()):
+            online_url = False
+        return {
+            "item": item,
+            "main_object": item,
+            "materials": item.material_ids,
+            "steps": item.step_ids,
+            "preconditions": preconditions,
+            "public_required_items": public_required_items,
+            "online_url": online_url and online_url.strip(),
+            "type_labels": self._get_type_labels(),
+        }
+
+    @http.route(
+        "/service-items/<string:slug>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=sitemap_service_item_guides,
+        readonly=True,
+    )
+    def service_item_guide(self, slug, **kwargs):
+        item = self._get_public_item(slug)
+        return request.render(
+            "gov_service_center.service_item_guide_page", self._prepare_guide_values(item)
+        )
