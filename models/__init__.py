@@ -9,6 +9,8 @@ from . import gov_approval_step
 from . import gov_approval_item_change
 from . import gov_approval_precondition
 from . import gov_precondition_review
+from . import gov_hall_zone
+from . import gov_service_window
 from . import gov_form_submission
 from . import gov_center_overview
 from . import res_config_settings

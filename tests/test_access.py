@@ -18,6 +18,8 @@ MODELS = [
     "gov.calendar.day",
     "gov.center.overview",
     "gov.form.submission",
+    "gov.hall.zone",
+    "gov.service.window",
 ]
 EXPECTED = {
     "public": dict.fromkeys(MODELS, NONE),
@@ -33,6 +35,8 @@ EXPECTED = {
         "gov.approval.item.change": "rc",
         "gov.approval.precondition": RWC,
         "gov.form.submission": NONE,
+        "gov.hall.zone": R,
+        "gov.service.window": R,
     },
     "admin": {
         **dict.fromkeys(MODELS, ALL),
