@@ -134,7 +134,12 @@ class GovApprovalPrecondition(models.Model):
         }
 
     def remove(self, reason, review=None, date=None):
-        """Mark the preconditions as removed by a clean-up campaign."""
+        """Mark the preconditions as removed by a clean-up campaign.
+
+        ``review`` is a ``gov.precondition.review`` record or id (optional).
+        """
+        if isinstance(review, int):
+            review = self.env["gov.precondition.review"].browse(review)
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the removal."))
         already = self.filtered(lambda p: p.state == "removed")
