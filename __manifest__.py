@@ -45,6 +45,7 @@
         "reports/gov_precondition_review_reports.xml",
     ],
     "demo": [
+        "demo/website_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/gov_intermediary_service_type_demo.xml",
         "demo/gov_approval_item_demo.xml",
