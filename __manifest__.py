@@ -43,6 +43,10 @@
         "data/website_menu_data.xml",
         "reports/gov_approval_item_reports.xml",
         "reports/gov_precondition_review_reports.xml",
+        "views/gov_policy_document_views.xml",
+        "views/gov_policy_menus.xml",
+        "views/gov_policy_templates.xml",
+        "data/gov_policy_website_menu_data.xml",
     ],
     "demo": [
         "demo/hr_department_demo.xml",
