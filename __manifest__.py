@@ -47,6 +47,10 @@
         "views/gov_policy_menus.xml",
         "views/gov_policy_templates.xml",
         "data/gov_policy_website_menu_data.xml",
+        "data/gov_service_rating_data.xml",
+        "views/gov_service_rating_views.xml",
+        "views/gov_service_rating_menus.xml",
+        "views/gov_service_rating_templates.xml",
     ],
     "demo": [
         "demo/hr_department_demo.xml",
