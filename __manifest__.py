@@ -58,6 +58,8 @@
         "demo/gov_approval_item_demo.xml",
         "demo/gov_approval_item_change_demo.xml",
         "demo/gov_precondition_review_demo.xml",
+        "demo/gov_policy_document_demo.xml",
+        "demo/gov_service_rating_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -371,3 +371,50 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
             # refused by the verification question or as already rated
             self.assertIn(response.status_code, (400, 409))
             self.assertEqual(self.Rating.search_count([("ticket_res_id", "=", served.id)]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenOverview(RatingFixtures, GovServiceCenterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._rating_setup(cls.dept_a, cls.dept_b)
+
+    def _figures(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        rows = self.env["gov.center.overview"].with_user(self.user_viewer).search_read(
+            [("area", "=", "citizen")], ["metric", "value"]
+        )
+        return {row["metric"]: row["value"] for row in rows}
+
+    def test_citizen_figures(self):
+        before = self._figures()
+        self.assertTrue({"ratings_this_month", "satisfaction_rate", "bad_ratings_open",
+                         "bad_ratings_overdue", "policies_in_force", "policy_visits"} <= set(before))
+        Rating = self.env["gov.service.rating"]
+        now = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        Rating.create([{"level": level, "window_id": self.window.id, "date": now}
+                       for level in (5, 5, 4, 1)])
+        appealed = Rating.create({"level": 2, "window_id": self.window.id, "date": now,
+                                  "appeal_reason": "malicious", "appeal_note": "x"})
+        appealed.action_request_appeal()
+        appealed.appeal_decision_note = "accepted"
+        appealed.with_user(self.user_admin).action_accept_appeal()
+        self.env["gov.policy.document"].create(
+            {"name": "GscOv doc", "issuer": "X", "date_issued": "2014-01-01", "visit_count": 40}
+        )
+        after = self._figures()
+        self.assertEqual(after["ratings_this_month"] - before["ratings_this_month"], 4)
+        self.assertEqual(after["bad_ratings_open"] - before["bad_ratings_open"], 1)
+        self.assertEqual(after["policies_in_force"] - before["policies_in_force"], 1)
+        self.assertEqual(after["policy_visits"] - before["policy_visits"], 40)
+        if not before["ratings_this_month"]:
+            self.assertEqual(after["satisfaction_rate"], 75)
+
+    def test_overview_still_one_query(self):
+        Overview = self.env["gov.center.overview"].with_user(self.user_viewer)
+        Overview.search_read([], ["area", "metric", "value"])
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            Overview.search_read([], ["area", "metric", "value"])
