@@ -3,7 +3,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.gov_service_center.models.gov_policy_document import GovPolicyDocument
@@ -236,6 +236,21 @@ class TestPolicyWebsite(PolicyFixtures, HttpCase):
         response = self.url_open(f"{self.doc.website_url}/attachment/{self.attachment.id}")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"%PDF-1.4 gscpol")
+
+    def test_portal_and_internal_users(self):
+        """Logged-in users see exactly what the public sees."""
+        new_test_user(self.env, "gscpol_portal", groups="base.group_portal")
+        new_test_user(self.env, "gscpol_internal", groups="base.group_user")
+        for login in ("gscpol_portal", "gscpol_internal"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                html = self._get("/policies")
+                self.assertIn(self.doc.name, html)
+                self.assertNotIn(self.doc_hidden.name, html)
+                self._get(self.doc.website_url)
+                with mute_logger("odoo.http", "werkzeug"):
+                    slug = self.env["ir.http"]._slug(self.doc_hidden)
+                    self._get(f"/policies/{slug}", expected=404)
 
     @mute_logger("odoo.http", "werkzeug")
     def test_not_found(self):

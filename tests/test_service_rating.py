@@ -1,15 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import time
 from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.gov_service_center.controllers import form_guard
 from odoo.addons.gov_service_center.controllers.service_rating import GovServiceRatingWebsite
 
 from .common import GovServiceCenterCase
@@ -276,6 +274,16 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
         self.assertEqual(rating.indicator_ids, self.ind_bad)
         self.assertEqual(rating.rater_phone, "13900000000")
         self.assertEqual(rating.rectification_state, "to_verify")
+
+    def test_portal_user_rates_through_the_route(self):
+        new_test_user(self.env, "gscrat_portal", groups="base.group_portal")
+        self.authenticate("gscrat_portal", "gscrat_portal")
+        csrf, stamp, _html = self._form_token("/service-rating?window=GSCRAT-A1")
+        before = self._count()
+        response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "window": "GSCRAT-A1",
+                               "level": "4"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._count(), before + 1)
 
     def test_window_with_several_staff_leaves_employee_empty(self):
         csrf, stamp, _html = self._form_token("/service-rating?window=GSCRAT-B1")
