@@ -9,6 +9,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.gov_service_center.controllers.service_rating import GovServiceRatingWebsite
+from odoo.addons.gov_service_center.models.gov_service_rating import GovServiceRating
 
 from .common import GovServiceCenterCase
 
@@ -225,6 +226,76 @@ class TestServiceRating(RatingFixtures, GovServiceCenterCase):
                 self.Rating.with_user(user).search([])
             with self.assertRaises(AccessError):
                 self.env["gov.rating.indicator"].with_user(user).search([])
+
+
+RATING_LIST_SPEC = {
+    "display_name": {},
+    "name": {},
+    "date": {},
+    "level_label": {},
+    "channel": {},
+    "window_id": {"fields": {"display_name": {}}},
+    "employee_id": {"fields": {"display_name": {}}},
+    "department_id": {"fields": {"display_name": {}}},
+    "rectification_state": {},
+    "is_overdue": {},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestServiceRatingQueryCounts(RatingFixtures, GovServiceCenterCase):
+    """The rating list costs the same number of queries whatever its size."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._rating_setup(cls.dept_a, cls.dept_b)
+
+    def _create(self, count):
+        windows = [self.window, self.window_b]
+        self.env["gov.service.rating"].create(
+            [{"level": 1 + i % 5, "window_id": windows[i % 2].id, "employee_id": self.employee.id,
+              "channel": "terminal", "indicator_ids": []} for i in range(count)]
+        )
+
+    def _count(self, user):
+        Rating = self.env["gov.service.rating"].with_user(user)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = Rating.web_search_read([("channel", "=", "terminal")], RATING_LIST_SPEC, limit=250)
+        return self.cr.sql_log_count - before, result["length"]
+
+    def _measure(self, user):
+        self._create(10)
+        self._count(user)  # warm the caches
+        small, length = self._count(user)
+        self._create(190)
+        big, length_big = self._count(user)
+        self.assertEqual((length, length_big), (10, 200))
+        return small, big
+
+    def test_list_constant(self):
+        for user in (self.user_admin, self.user_officer):
+            with self.subTest(user=user.login):
+                small, big = self._measure(user)
+                self.assertEqual(small, big)
+                self.assertLessEqual(big, 8)
+                self.env["gov.service.rating"].search([("channel", "=", "terminal")]).with_context(
+                    gov_rating_workflow=True
+                ).write({"channel": "phone"})
+
+    def test_list_measure_can_fail(self):
+        original = GovServiceRating._compute_display_name
+
+        def slow_display_name(records):
+            for record in records:
+                record.env.cr.execute("SELECT 1")
+            return original(records)
+
+        with patch.object(GovServiceRating, "_compute_display_name", slow_display_name):
+            small, big = self._measure(self.user_admin)
+        self.assertGreater(big, small)
 
 
 @tagged("post_install", "-at_install")
