@@ -14,6 +14,7 @@
         "hr_attendance",
         "website",
         "portal",
+        "website_blog",
     ],
     "data": [
         "security/gov_service_center_groups.xml",
@@ -51,6 +52,8 @@
         "views/gov_service_rating_views.xml",
         "views/gov_service_rating_menus.xml",
         "views/gov_service_rating_templates.xml",
+        "data/gov_department_news_data.xml",
+        "views/gov_department_news_views.xml",
     ],
     "demo": [
         "demo/hr_department_demo.xml",
@@ -60,6 +63,7 @@
         "demo/gov_precondition_review_demo.xml",
         "demo/gov_policy_document_demo.xml",
         "demo/gov_service_rating_demo.xml",
+        "demo/gov_department_news_demo.xml",
     ],
     "application": True,
     "installable": True,
