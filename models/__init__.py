@@ -14,3 +14,8 @@ from . import gov_service_window
 from . import gov_form_submission
 from . import gov_center_overview
 from . import res_config_settings
+from . import gov_policy_category
+from . import gov_policy_document
+from . import gov_policy_visit
+from . import gov_rating_indicator
+from . import gov_service_rating

@@ -39,6 +39,13 @@ class GovCenterOverview(models.Model):
             ("preconditions_in_force", "Preconditions in force"),
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
+            # citizen services: ratings and policy documents
+            ("ratings_this_month", "Service ratings this month"),
+            ("satisfaction_rate", "Satisfaction rate, last 12 months (%)"),
+            ("bad_ratings_open", "Bad ratings in rectification"),
+            ("bad_ratings_overdue", "Bad ratings overdue"),
+            ("policies_in_force", "Policy documents in force"),
+            ("policy_visits", "Visits of policy documents"),
         ],
         readonly=True,
     )
@@ -97,9 +104,41 @@ class GovCenterOverview(models.Model):
                 "AND EXTRACT(YEAR FROM removal_date)::int = %s",
                 year,
             ),
+            # citizen services: ratings (appeals accepted are left out)
+            SQL(
+                "SELECT 400, 'citizen', 'ratings_this_month', COUNT(*) FROM gov_service_rating "
+                "WHERE counts_in_ledger AND rating_day >= date_trunc('month', CURRENT_DATE)"
+            ),
+            SQL(
+                "SELECT 410, 'citizen', 'satisfaction_rate', "
+                "COALESCE(ROUND(100.0 * COUNT(*) FILTER (WHERE level >= 3) "
+                "/ NULLIF(COUNT(*), 0), 1), 0) FROM gov_service_rating "
+                "WHERE counts_in_ledger AND rating_day > CURRENT_DATE - INTERVAL '12 months'"
+            ),
+            SQL(
+                "SELECT 420, 'citizen', 'bad_ratings_open', COUNT(*) FROM gov_service_rating "
+                "WHERE is_bad AND counts_in_ledger "
+                "AND rectification_state IN ('to_verify', 'rectifying', 'followed_up')"
+            ),
+            SQL(
+                "SELECT 430, 'citizen', 'bad_ratings_overdue', COUNT(*) FROM gov_service_rating "
+                "WHERE is_overdue AND counts_in_ledger"
+            ),
+            SQL(
+                "SELECT 440, 'citizen', 'policies_in_force', COUNT(*) FROM gov_policy_document "
+                "WHERE state = 'in_force' AND kind = 'document' AND active"
+            ),
+            SQL(
+                "SELECT 450, 'citizen', 'policy_visits', COALESCE(SUM(visit_count), 0) "
+                "FROM gov_policy_document"
+            ),
         ]
 
     def init(self):
+        # the view reads the tables of models loaded after this one
+        self.env.registry.post_init(self._create_view)
+
+    def _create_view(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         parts = SQL(" UNION ALL ").join(self._overview_queries())
         self.env.cr.execute(

@@ -1,0 +1,412 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+LEVEL_SELECTION = [
+    ("5", "Very Satisfied"),
+    ("4", "Satisfied"),
+    ("3", "Basically Satisfied"),
+    ("2", "Dissatisfied"),
+    ("1", "Very Dissatisfied"),
+]
+
+CHANNEL_SELECTION = [
+    ("hall_qr", "QR Code in the Hall"),
+    ("terminal", "Rating Terminal"),
+    ("website", "Website"),
+    ("phone", "Phone"),
+]
+
+RECTIFICATION_SELECTION = [
+    ("none", "Not Needed"),
+    ("to_verify", "To Verify"),
+    ("rectifying", "Rectifying"),
+    ("followed_up", "Followed Up"),
+    ("closed", "Closed"),
+]
+
+APPEAL_SELECTION = [
+    ("none", "No Appeal"),
+    ("requested", "Appeal Requested"),
+    ("accepted", "Appeal Accepted"),
+    ("rejected", "Appeal Rejected"),
+]
+
+APPEAL_REASON_SELECTION = [
+    ("mistaken", "Mistaken Rating"),
+    ("malicious", "Malicious Rating"),
+]
+
+# What the citizen gave: never changed after the rating is recorded.
+IMMUTABLE_FIELDS = {
+    "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_res_id",
+    "ticket_ref", "comment", "indicator_ids", "rater_name", "rater_phone", "name",
+}
+WORKFLOW_FIELDS = {"rectification_state", "appeal_state", "is_overdue"}
+WORKFLOW_CONTEXT_KEY = "gov_rating_workflow"
+
+CENTER_TZ = "Asia/Shanghai"
+
+PARAM_DEFAULTS = {
+    "rating_verify_days": 1,
+    "rating_rectify_days": 15,
+    "rating_bad_points": -2.0,
+    "rating_good_points": 0.5,
+}
+
+
+class GovServiceRating(models.Model):
+    """One 好差评 rating of one service (一次一评), from 5 (very satisfied)
+    to 1 (very dissatisfied). Ratings of 2 and 1 are bad ratings: they are
+    verified, rectified, followed up by phone and rated again before they are
+    closed, unless an administrator accepts an appeal against a mistaken or
+    malicious rating. Ratings are never deleted."""
+
+    _name = "gov.service.rating"
+    _description = "Service Rating"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
+    level = fields.Integer(required=True, tracking=True, aggregator="avg")
+    level_label = fields.Selection(LEVEL_SELECTION, string="Rating", compute="_compute_level_label", store=True)
+    is_bad = fields.Boolean(string="Bad Rating", compute="_compute_is_bad", store=True, index=True)
+    is_satisfied = fields.Boolean(compute="_compute_is_bad", store=True)
+    satisfaction_rate = fields.Float(
+        string="Satisfaction Rate (%)",
+        compute="_compute_is_bad",
+        store=True,
+        aggregator="avg",
+        help="100 for a rating of 3 or more, 0 otherwise: its average is the satisfaction rate.",
+    )
+    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="website", index=True)
+    date = fields.Datetime(string="Rated On", required=True, default=fields.Datetime.now, index=True)
+    rating_day = fields.Date(string="Day", compute="_compute_rating_day", store=True, index=True)
+    employee_id = fields.Many2one("hr.employee", string="Staff", index=True, ondelete="restrict")
+    window_id = fields.Many2one("gov.service.window", string="Window", index=True, ondelete="restrict")
+    item_id = fields.Many2one("gov.approval.item", string="Approval Item", index=True, ondelete="restrict")
+    department_id = fields.Many2one(
+        "hr.department", compute="_compute_department_id", store=True, index=True,
+        string="Department",
+    )
+    ticket_res_id = fields.Integer(string="Queue Ticket ID", index="btree_not_null", copy=False)
+    ticket_ref = fields.Char(string="Ticket / Case Reference", copy=False)
+    comment = fields.Text()
+    indicator_ids = fields.Many2many(
+        "gov.rating.indicator",
+        "gov_service_rating_indicator_rel",
+        "rating_id",
+        "indicator_id",
+        string="Indicators",
+    )
+    rater_name = fields.Char(string="Rater Name", groups="gov_service_center.group_gov_admin")
+    rater_phone = fields.Char(string="Rater Phone", groups="gov_service_center.group_gov_admin")
+
+    rectification_state = fields.Selection(
+        RECTIFICATION_SELECTION, default="none", required=True, tracking=True, index=True,
+        copy=False,
+    )
+    verify_deadline = fields.Date(string="Verify By", readonly=True, copy=False)
+    rectify_deadline = fields.Date(string="Rectify By", readonly=True, copy=False)
+    is_overdue = fields.Boolean(string="Overdue", index=True, copy=False, readonly=True)
+    verification_note = fields.Text(tracking=True)
+    rectification_note = fields.Text(string="Rectification Measures", tracking=True)
+    followup_note = fields.Text(string="Follow-up Call", tracking=True)
+    followup_date = fields.Date(string="Followed Up On", readonly=True, copy=False)
+    second_level = fields.Integer(string="Rating of the Fix", tracking=True)
+    closed_date = fields.Date(readonly=True, copy=False)
+
+    appeal_state = fields.Selection(
+        APPEAL_SELECTION, default="none", required=True, tracking=True, index=True, copy=False
+    )
+    appeal_reason = fields.Selection(APPEAL_REASON_SELECTION, tracking=True)
+    appeal_note = fields.Text(string="Appeal Grounds", tracking=True)
+    appeal_decision_note = fields.Text(string="Appeal Decision", tracking=True)
+    counts_in_ledger = fields.Boolean(
+        compute="_compute_counts_in_ledger", store=True, index=True,
+        help="Ratings under an accepted appeal are left out of the points ledger and statistics.",
+    )
+
+    _sql_constraints = [
+        ("ticket_unique", "unique(ticket_res_id)", "A queue ticket can be rated only once."),
+        ("level_range", "CHECK(level BETWEEN 1 AND 5)", "The rating level goes from 1 to 5."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("level")
+    def _compute_level_label(self):
+        for rating in self:
+            rating.level_label = str(rating.level) if 1 <= rating.level <= 5 else False
+
+    @api.depends("level")
+    def _compute_is_bad(self):
+        for rating in self:
+            rating.is_bad = 1 <= rating.level <= 2
+            rating.is_satisfied = rating.level >= 3
+            rating.satisfaction_rate = 100.0 if rating.level >= 3 else 0.0
+
+    @api.depends("date")
+    def _compute_rating_day(self):
+        tz = pytz.timezone(CENTER_TZ)
+        for rating in self:
+            rating.rating_day = (
+                pytz.utc.localize(rating.date).astimezone(tz).date() if rating.date else False
+            )
+
+    @api.depends("window_id.department_id", "item_id.department_id")
+    def _compute_department_id(self):
+        for rating in self:
+            rating.department_id = rating.window_id.department_id or rating.item_id.department_id
+
+    @api.depends("appeal_state")
+    def _compute_counts_in_ledger(self):
+        for rating in self:
+            rating.counts_in_ledger = rating.appeal_state != "accepted"
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("level", "second_level")
+    def _check_levels(self):
+        for rating in self:
+            if not 1 <= rating.level <= 5:
+                raise ValidationError(self.env._("The rating level goes from 1 to 5."))
+            if rating.second_level and not 1 <= rating.second_level <= 5:
+                raise ValidationError(self.env._("The rating of the fix goes from 1 to 5."))
+
+    @api.constrains("level", "channel", "indicator_ids")
+    def _check_indicators(self):
+        Indicator = self.env["gov.rating.indicator"]
+        for rating in self:
+            if not rating.indicator_ids:
+                continue
+            allowed = rating.indicator_ids.filtered_domain(
+                Indicator._applicable_domain(rating.level, rating.channel)
+            )
+            if allowed != rating.indicator_ids:
+                raise ValidationError(
+                    self.env._("Some indicators chosen do not apply to this level or channel.")
+                )
+
+    # ------------------------------------------------------------------
+    # Configuration
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_param(self, name):
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            f"gov_service_center.{name}", PARAM_DEFAULTS[name]
+        )
+        try:
+            return type(PARAM_DEFAULTS[name])(float(value))
+        except (TypeError, ValueError):
+            return PARAM_DEFAULTS[name]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        Calendar = self.env["gov.calendar.day"]
+        verify_days = self._get_param("rating_verify_days")
+        for vals in vals_list:
+            level = vals.get("level")
+            if not isinstance(level, int) or not 1 <= level <= 5:
+                raise ValidationError(self.env._("The rating level goes from 1 to 5."))
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("gov.service.rating") or "/"
+            if level <= 2:
+                vals.setdefault("rectification_state", "to_verify")
+                if not vals.get("verify_deadline"):
+                    rated = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
+                    day = pytz.utc.localize(rated).astimezone(pytz.timezone(CENTER_TZ)).date()
+                    vals["verify_deadline"] = Calendar.add_working_days(day, verify_days)
+            else:
+                vals["rectification_state"] = "none"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get(WORKFLOW_CONTEXT_KEY):
+            touched = (IMMUTABLE_FIELDS | WORKFLOW_FIELDS) & set(vals)
+            if touched:
+                raise UserError(
+                    self.env._(
+                        "A rating is recorded as the citizen gave it; its handling changes "
+                        "only through the rectification and appeal buttons."
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Service ratings are never deleted."))
+
+    def _workflow_write(self, vals):
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: True}).write(vals)
+
+    # ------------------------------------------------------------------
+    # Rectification of bad ratings
+    # ------------------------------------------------------------------
+    def _check_state(self, states):
+        wrong = self.filtered(lambda r: r.rectification_state not in states)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "This step does not apply to %(ratings)s in their current state.",
+                    ratings=", ".join(wrong.mapped("name")),
+                )
+            )
+        if self.filtered(lambda r: r.appeal_state == "requested"):
+            raise UserError(self.env._("Wait for the decision on the appeal first."))
+
+    def action_verify(self):
+        """Bad rating verified: rectification starts (15 working days in Sichuan)."""
+        self._check_state(("to_verify",))
+        if any(not (r.verification_note or "").strip() for r in self):
+            raise UserError(self.env._("Write down what the verification found first."))
+        today = fields.Date.context_today(self)
+        deadline = self.env["gov.calendar.day"].add_working_days(
+            today, self._get_param("rating_rectify_days")
+        )
+        self._workflow_write(
+            {"rectification_state": "rectifying", "rectify_deadline": deadline, "is_overdue": False}
+        )
+        return True
+
+    def action_follow_up(self):
+        """Rectified and the citizen called back (回访)."""
+        self._check_state(("rectifying",))
+        if any(
+            not (r.rectification_note or "").strip() or not (r.followup_note or "").strip()
+            for r in self
+        ):
+            raise UserError(
+                self.env._("Record the rectification measures and the follow-up call first.")
+            )
+        self._workflow_write(
+            {
+                "rectification_state": "followed_up",
+                "followup_date": fields.Date.context_today(self),
+                "is_overdue": False,
+            }
+        )
+        return True
+
+    def action_close(self):
+        """The citizen rated the fix: the bad rating is closed."""
+        self._check_state(("followed_up",))
+        if any(not 1 <= r.second_level <= 5 for r in self):
+            raise UserError(self.env._("Record the citizen's rating of the fix (1 to 5) first."))
+        self._workflow_write(
+            {"rectification_state": "closed", "closed_date": fields.Date.context_today(self)}
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Appeals against mistaken or malicious ratings
+    # ------------------------------------------------------------------
+    def action_request_appeal(self):
+        for rating in self:
+            if not rating.is_bad or rating.appeal_state not in ("none",) or rating.rectification_state == "closed":
+                raise UserError(
+                    self.env._("Only an open bad rating without a previous appeal can be appealed.")
+                )
+            if not rating.appeal_reason or not (rating.appeal_note or "").strip():
+                raise UserError(self.env._("Give the reason and the grounds of the appeal."))
+        self._workflow_write({"appeal_state": "requested"})
+        return True
+
+    def _decide_appeal(self, accepted):
+        if not self.env.user.has_group("gov_service_center.group_gov_admin"):
+            raise AccessError(self.env._("Only an administrator decides on appeals."))
+        if self.filtered(lambda r: r.appeal_state != "requested"):
+            raise UserError(self.env._("There is no pending appeal to decide."))
+        if any(not (r.appeal_decision_note or "").strip() for r in self):
+            raise UserError(self.env._("Give the grounds of the decision on the appeal."))
+        vals = {"appeal_state": "accepted" if accepted else "rejected"}
+        if accepted:
+            vals.update(
+                rectification_state="closed",
+                closed_date=fields.Date.context_today(self),
+                is_overdue=False,
+            )
+        self._workflow_write(vals)
+        return True
+
+    def action_accept_appeal(self):
+        return self._decide_appeal(True)
+
+    def action_reject_appeal(self):
+        return self._decide_appeal(False)
+
+    # ------------------------------------------------------------------
+    # Deadlines
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_update_overdue(self):
+        """Flag the bad ratings whose verification or rectification is late."""
+        today = fields.Date.context_today(self)
+        Rating = self.sudo()
+        late = Rating.search(
+            [
+                ("appeal_state", "!=", "accepted"),
+                "|",
+                "&", ("rectification_state", "=", "to_verify"), ("verify_deadline", "<", today),
+                "&", ("rectification_state", "=", "rectifying"), ("rectify_deadline", "<", today),
+            ]
+        )
+        Rating.search([("is_overdue", "=", True), ("id", "not in", late.ids)])._workflow_write(
+            {"is_overdue": False}
+        )
+        late.filtered(lambda r: not r.is_overdue)._workflow_write({"is_overdue": True})
+        return len(late)
+
+    # ------------------------------------------------------------------
+    # Monthly points ledger
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_ledger_lines(self, date_from, date_to, employees):
+        """Points of the ratings of ``employees`` given from ``date_from`` to
+        ``date_to`` (both included): bad ratings not under an accepted appeal
+        deduct points, very satisfied ratings may add a bonus."""
+        bad_points = self._get_param("rating_bad_points")
+        good_points = self._get_param("rating_good_points")
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        level_domain = [("is_bad", "=", True)]
+        if good_points:
+            level_domain = ["|", ("is_bad", "=", True), ("level", "=", 5)]
+        ratings = self.sudo().search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("rating_day", ">=", date_from),
+                ("rating_day", "<=", date_to),
+                ("counts_in_ledger", "=", True),
+            ]
+            + level_domain,
+            order="rating_day, id",
+        )
+        lines = []
+        for rating in ratings:
+            if rating.is_bad:
+                if not bad_points:
+                    continue
+                points = -abs(bad_points)
+                cause = self.env._("Bad service rating (%(level)s of 5)", level=rating.level)
+            else:
+                points = abs(good_points)
+                cause = self.env._("Very satisfied service rating")
+            lines.append(
+                {
+                    "employee_id": rating.employee_id.id,
+                    "date": rating.rating_day,
+                    "points": points,
+                    "cause": cause,
+                    "res_model": self._name,
+                    "res_id": rating.id,
+                }
+            )
+        return lines
