@@ -43,6 +43,12 @@
         "data/website_menu_data.xml",
         "reports/gov_approval_item_reports.xml",
         "reports/gov_precondition_review_reports.xml",
+        "data/gov_consultation_data.xml",
+        "views/gov_consultation_views.xml",
+        "views/gov_consultation_rule_views.xml",
+        "views/gov_consultation_template_views.xml",
+        "views/gov_mailbox_leader_views.xml",
+        "views/gov_consultation_menus.xml",
     ],
     "demo": [
         "demo/hr_department_demo.xml",

@@ -39,6 +39,10 @@ class GovCenterOverview(models.Model):
             ("preconditions_in_force", "Preconditions in force"),
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
+            # citizen services: consultations and leader mailbox
+            ("consultations_this_year", "Consultations and letters received this year"),
+            ("consultations_resolved_this_year", "Consultations and letters resolved this year"),
+            ("consultations_overdue", "Consultations and letters overdue"),
         ],
         readonly=True,
     )
@@ -96,6 +100,24 @@ class GovCenterOverview(models.Model):
                 "FROM gov_approval_precondition WHERE state = 'removed' "
                 "AND EXTRACT(YEAR FROM removal_date)::int = %s",
                 year,
+            ),
+            # citizen services: consultations and leader mailbox
+            SQL(
+                "SELECT 410, 'citizen', 'consultations_this_year', COUNT(*) "
+                "FROM gov_consultation WHERE active "
+                "AND EXTRACT(YEAR FROM date_submitted)::int = %s",
+                year,
+            ),
+            SQL(
+                "SELECT 420, 'citizen', 'consultations_resolved_this_year', COUNT(*) "
+                "FROM gov_consultation WHERE active AND state IN ('answered', 'closed') "
+                "AND EXTRACT(YEAR FROM date_submitted)::int = %s",
+                year,
+            ),
+            SQL(
+                "SELECT 430, 'citizen', 'consultations_overdue', COUNT(*) "
+                "FROM gov_consultation WHERE active AND state IN ('new', 'assigned') "
+                "AND date_deadline < CURRENT_DATE"
             ),
         ]
 
