@@ -49,6 +49,7 @@
         "views/gov_consultation_template_views.xml",
         "views/gov_mailbox_leader_views.xml",
         "views/gov_consultation_menus.xml",
+        "views/gov_consultation_templates.xml",
     ],
     "demo": [
         "demo/hr_department_demo.xml",
