@@ -57,6 +57,7 @@
         "demo/gov_approval_item_demo.xml",
         "demo/gov_approval_item_change_demo.xml",
         "demo/gov_precondition_review_demo.xml",
+        "demo/gov_consultation_demo.xml",
     ],
     "application": True,
     "installable": True,
