@@ -2,3 +2,4 @@
 from . import main
 from . import policy
 from . import service_rating
+from . import consultation

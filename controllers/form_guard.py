@@ -28,7 +28,9 @@ import hashlib
 import hmac
 import logging
 import random
+import re
 import time
+from urllib.parse import unquote_to_bytes
 from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
@@ -42,6 +44,7 @@ HONEYPOT_FIELD = "gov_website"
 TIMESTAMP_FIELD = "gov_form_ts"
 CAPTCHA_FIELD = "gov_captcha"
 GUARD_FIELDS = {"csrf_token", HONEYPOT_FIELD, TIMESTAMP_FIELD, CAPTCHA_FIELD}
+GUARD_FIELD_MAX_LENGTH = 256
 
 DEFAULTS = {
     "min_fill_seconds": 3,
@@ -58,6 +61,26 @@ FILE_SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
+
+
+# Werkzeug keeps the percent escapes of bytes that are not valid UTF-8 in
+# url-encoded bodies ("%FF" stays "%FF"): find runs of such escapes.
+_ESCAPE_RUN_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _has_undecodable_escapes(value):
+    """True when ``value`` holds percent escapes left by the decoder because
+    they are not valid UTF-8, i.e. the client sent invalid UTF-8."""
+    if "%" not in value:
+        return False
+    for run in _ESCAPE_RUN_RE.findall(value):
+        raw = unquote_to_bytes(run)
+        if any(byte >= 0x80 for byte in raw):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+    return False
 
 
 class FormRejected(Exception):
@@ -213,11 +236,17 @@ class FormGuard:
                 continue
             if not isinstance(value, str):
                 self._reject(400, _("The form is malformed."), "type")
-            if "\x00" in value or "\ufffd" in value or any(
-                "\ud800" <= ch <= "\udfff" for ch in value
+            if (
+                "\x00" in value
+                or "\ufffd" in value
+                or any("\ud800" <= ch <= "\udfff" for ch in value)
+                or _has_undecodable_escapes(value)
             ):
                 self._reject(400, _("The form contains invalid characters."), "encoding")
             limit = self.fields.get(name)
+            if limit is None and len(value) > GUARD_FIELD_MAX_LENGTH:
+                # hidden fields (token, captcha, honeypot) are short
+                self._reject(400, _("A field of the form is too long."), "length")
             if limit is not None:
                 value = value.strip()
                 if len(value) > limit:
@@ -272,6 +301,24 @@ class FormGuard:
             if self._captcha_required():
                 self._check_captcha(post.get(CAPTCHA_FIELD))
             self._check_files()
+        except FormRejected as rejection:
+            _logger.info(
+                "Public form %s rejected (%s) from %s on %s",
+                self.form_key,
+                rejection.reason,
+                self._ip(),
+                request.httprequest.path,
+            )
+            return self.error_response(rejection.status, rejection.message)
+        return None
+
+    def check_lookup(self, post):
+        """Validate a look-up form (no record is created): field checks and
+        the per-IP limits, which count the failed look-ups recorded with
+        :meth:`record`. Return None when accepted, else the error response."""
+        try:
+            self._check_values(post)
+            self._check_limits(False)
         except FormRejected as rejection:
             _logger.info(
                 "Public form %s rejected (%s) from %s on %s",

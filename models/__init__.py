@@ -12,6 +12,10 @@ from . import gov_precondition_review
 from . import gov_hall_zone
 from . import gov_service_window
 from . import gov_form_submission
+from . import gov_mailbox_leader
+from . import gov_consultation_template
+from . import gov_consultation_rule
+from . import gov_consultation
 from . import gov_center_overview
 from . import res_config_settings
 from . import gov_policy_category

@@ -46,6 +46,10 @@ class GovCenterOverview(models.Model):
             ("bad_ratings_overdue", "Bad ratings overdue"),
             ("policies_in_force", "Policy documents in force"),
             ("policy_visits", "Visits of policy documents"),
+            # citizen services: consultations and leader mailbox
+            ("consultations_this_year", "Consultations and letters received this year"),
+            ("consultations_resolved_this_year", "Consultations and letters resolved this year"),
+            ("consultations_overdue", "Consultations and letters overdue"),
         ],
         readonly=True,
     )
@@ -131,6 +135,24 @@ class GovCenterOverview(models.Model):
             SQL(
                 "SELECT 450, 'citizen', 'policy_visits', COALESCE(SUM(visit_count), 0) "
                 "FROM gov_policy_document"
+            ),
+            # citizen services: consultations and leader mailbox
+            SQL(
+                "SELECT 460, 'citizen', 'consultations_this_year', COUNT(*) "
+                "FROM gov_consultation WHERE active "
+                "AND EXTRACT(YEAR FROM date_submitted)::int = %s",
+                year,
+            ),
+            SQL(
+                "SELECT 470, 'citizen', 'consultations_resolved_this_year', COUNT(*) "
+                "FROM gov_consultation WHERE active AND state IN ('answered', 'closed') "
+                "AND EXTRACT(YEAR FROM date_submitted)::int = %s",
+                year,
+            ),
+            SQL(
+                "SELECT 480, 'citizen', 'consultations_overdue', COUNT(*) "
+                "FROM gov_consultation WHERE active AND state IN ('new', 'assigned') "
+                "AND date_deadline < CURRENT_DATE"
             ),
         ]
 

@@ -24,3 +24,25 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             if settings.gov_item_code_pattern:
                 self.env["gov.approval.item"]._check_code_pattern(settings.gov_item_code_pattern)
+
+    # Consultations and leader mailbox (working days)
+    gov_consultation_days = fields.Integer(
+        string="Consultation Answer Time",
+        config_parameter="gov_service_center.consultation_days",
+        default=3,
+    )
+    gov_mailbox_simple_days = fields.Integer(
+        string="Mailbox Answer Time (simple)",
+        config_parameter="gov_service_center.mailbox_simple_days",
+        default=3,
+    )
+    gov_mailbox_complex_days = fields.Integer(
+        string="Mailbox Answer Time (complex)",
+        config_parameter="gov_service_center.mailbox_complex_days",
+        default=10,
+    )
+    gov_rating_days = fields.Integer(
+        string="Rating Period",
+        config_parameter="gov_service_center.rating_days",
+        default=20,
+    )

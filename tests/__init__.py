@@ -8,3 +8,5 @@ from . import test_reports
 from . import test_policy
 from . import test_service_rating
 from . import test_department_news
+from . import test_consultation
+from . import test_consultation_website

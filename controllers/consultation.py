@@ -1,0 +1,406 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Online consultation (在线咨询) and leader mailbox (领导信箱) on the website.
+
+Every POST goes through the shared :class:`FormGuard`; records are created
+with explicit keys only and read back with ``sudo()`` and strict domains.
+"""
+import hmac
+import logging
+import secrets
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.gov_consultation import (
+    QUERY_CODE_ALPHABET,
+    QUERY_CODE_LENGTH,
+    RATING_SELECTION,
+    is_valid_email,
+    is_valid_phone,
+    mask_name,
+    mask_text,
+)
+from .form_guard import FormGuard
+from .main import _clean_search, _parse_positive_int
+
+_logger = logging.getLogger(__name__)
+
+ANSWERS_PER_PAGE = 10
+SUBJECT_MIN, SUBJECT_MAX = 5, 50
+BODY_MAX = {"consultation": 2000, "mailbox": 600}
+CATEGORIES = ("consultation", "complaint", "suggestion", "help")
+
+
+def _guard(kind):
+    fields = {
+        "name": SUBJECT_MAX,
+        "question": BODY_MAX[kind],
+        "contact_name": 50,
+        "contact_phone": 20,
+        "contact_email": 254,
+        "department_id": 10,
+        "item_id": 10,
+        "is_public": 5,
+    }
+    if kind == "mailbox":
+        fields.update(category=20, leader_id=10, complexity=10)
+        fields.pop("item_id")
+    return FormGuard(
+        kind,
+        fields=fields,
+        phone_field="contact_phone",
+        file_field="attachments",
+        max_files=3,
+        max_file_size=5 * 1024 * 1024,
+        allowed_extensions=("pdf", "jpg", "jpeg", "png"),
+    )
+
+
+def _track_guard():
+    return FormGuard("consultation_track", fields={"code": 20, "verifier": 254, "rating": 30})
+
+
+class GovConsultationWebsite(http.Controller):
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _departments(self):
+        return (
+            request.env["hr.department"]
+            .sudo()
+            .search([("gov_is_stationed", "=", True)], order="name")
+        )
+
+    def _leaders(self):
+        return request.env["gov.mailbox.leader"].sudo().search([])
+
+    def _prefill(self):
+        user = request.env.user
+        if user._is_public():
+            return {}
+        partner = user.partner_id
+        return {
+            "contact_name": partner.name or "",
+            "contact_phone": partner.phone or partner.mobile or "",
+            "contact_email": partner.email or "",
+        }
+
+    def _form_values(self, kind, guard, values=None, errors=None):
+        result = {
+            "kind": kind,
+            "departments": self._departments(),
+            "leaders": self._leaders() if kind == "mailbox" else [],
+            "categories": [
+                (key, label)
+                for key, label in request.env["gov.consultation"]
+                ._fields["category"]
+                ._description_selection(request.env)
+            ],
+            "values": values if values is not None else self._prefill(),
+            "errors": errors or [],
+            "body_max": BODY_MAX[kind],
+            "form_action": "/mailbox" if kind == "mailbox" else "/consultation",
+        }
+        result.update(guard.render_values())
+        return result
+
+    def _validate(self, kind, values):
+        """Return (errors, create values)."""
+        _ = request.env._
+        errors = []
+        subject = values.get("name", "")
+        if not SUBJECT_MIN <= len(subject) <= SUBJECT_MAX:
+            errors.append(_("The subject must have between 5 and 50 characters."))
+        question = values.get("question", "")
+        if not question:
+            errors.append(_("Please write your question."))
+        phone = values.get("contact_phone", "").replace(" ", "")
+        email = values.get("contact_email", "")
+        if not phone and not email:
+            errors.append(_("A phone number or an email address is required."))
+        if phone and not is_valid_phone(phone):
+            errors.append(
+                _(
+                    "The phone number must be a mainland mobile number (11 digits) "
+                    "or a landline number with its area code."
+                )
+            )
+        if email and not is_valid_email(email):
+            errors.append(_("The email address is not valid."))
+        vals = {
+            "kind": kind,
+            "name": subject,
+            "question": question,
+            "contact_name": values.get("contact_name") or False,
+            "contact_phone": phone or False,
+            "contact_email": email or False,
+            "is_public": values.get("is_public") in ("1", "on", "true"),
+        }
+        department_id = _parse_positive_int(values.get("department_id"))
+        if department_id:
+            department = self._departments().filtered(lambda d: d.id == department_id)
+            if not department:
+                errors.append(_("Please choose a department from the list."))
+            vals["department_id"] = department.id or False
+        if kind == "consultation":
+            item_id = _parse_positive_int(values.get("item_id"))
+            if item_id:
+                item = (
+                    request.env["gov.approval.item"]
+                    .sudo()
+                    .search(
+                        [("id", "=", item_id), ("state", "=", "active"), ("is_published", "=", True)],
+                        limit=1,
+                    )
+                )
+                vals["item_id"] = item.id or False
+                if item and not vals.get("department_id"):
+                    vals["department_id"] = item.department_id.id
+        else:
+            category = values.get("category") or "consultation"
+            if category not in CATEGORIES:
+                errors.append(_("Please choose a category from the list."))
+            vals["category"] = category
+            leader_id = _parse_positive_int(values.get("leader_id"))
+            if leader_id:
+                leader = self._leaders().filtered(lambda leader: leader.id == leader_id)
+                if not leader:
+                    errors.append(_("Please choose an addressee from the list."))
+                vals["leader_id"] = leader.id or False
+        return errors, vals
+
+    def _fake_code(self):
+        return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
+
+    # ------------------------------------------------------------------
+    # Forms
+    # ------------------------------------------------------------------
+    def _form(self, kind, **post):
+        guard = _guard(kind)
+        if request.httprequest.method != "POST":
+            return request.render(
+                "gov_service_center.consultation_form_page", self._form_values(kind, guard)
+            )
+        rejection = guard.check(post)
+        if rejection is not None:
+            return rejection
+        if guard.is_spam:
+            # pretend success, store nothing
+            return request.render(
+                "gov_service_center.consultation_thanks_page",
+                {"kind": kind, "query_code": self._fake_code()},
+            )
+        errors, vals = self._validate(kind, guard.values)
+        if errors:
+            _logger.info(
+                "Public form %s rejected (validation) from %s", kind, request.httprequest.remote_addr
+            )
+            response = request.render(
+                "gov_service_center.consultation_form_page",
+                self._form_values(kind, _guard(kind), guard.values, errors),
+            )
+            response.status_code = 400
+            return response
+        user = request.env.user
+        if not user._is_public() and user.share:
+            vals["partner_id"] = user.partner_id.id
+        try:
+            with request.env.cr.savepoint():
+                record = request.env["gov.consultation"].sudo().create(vals)
+                if guard.files:
+                    request.env["ir.attachment"].sudo().create(
+                        [
+                            {
+                                "name": upload["name"],
+                                "raw": upload["raw"],
+                                "res_model": "gov.consultation",
+                                "res_id": record.id,
+                            }
+                            for upload in guard.files
+                        ]
+                    )
+        except (ValidationError, UserError) as error:
+            _logger.info("Public form %s rejected (constraint)", kind)
+            return FormGuard.error_response(400, str(error.args[0] if error.args else ""))
+        guard.record()
+        return request.render(
+            "gov_service_center.consultation_thanks_page",
+            {"kind": kind, "query_code": record.query_code},
+        )
+
+    @http.route(
+        "/consultation", type="http", auth="public", website=True, methods=["GET", "POST"],
+        sitemap=True,
+    )
+    def consultation(self, **post):
+        return self._form("consultation", **post)
+
+    @http.route(
+        "/mailbox", type="http", auth="public", website=True, methods=["GET", "POST"],
+        sitemap=True,
+    )
+    def mailbox(self, **post):
+        return self._form("mailbox", **post)
+
+    # ------------------------------------------------------------------
+    # Tracking
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _verifiers(record):
+        """The accepted second factors of a request: last 4 digits of the
+        phone number, the email address (lower case)."""
+        phone = "".join(ch for ch in (record.contact_phone or "") if ch.isdigit())
+        return [phone[-4:] if len(phone) >= 4 else "", (record.contact_email or "").lower()]
+
+    def _lookup(self, code, verifier):
+        code = "".join((code or "").split()).upper()
+        verifier = (verifier or "").strip().lower()
+        Consultation = request.env["gov.consultation"].sudo()
+        record = Consultation.browse()
+        if len(code) == QUERY_CODE_LENGTH and all(ch in QUERY_CODE_ALPHABET for ch in code):
+            record = Consultation.search([("query_code", "=", code)], limit=1)
+        expected = self._verifiers(record) if record else ["\x00" * 4, "\x00" * 8]
+        matched = False
+        for value in expected:
+            # compare every candidate (constant time, no early exit)
+            matched |= bool(value) and bool(verifier) and hmac.compare_digest(
+                value.encode(), verifier.encode()
+            )
+        return record if (record and matched) else Consultation.browse()
+
+    @http.route(
+        "/consultation/track", type="http", auth="public", website=True,
+        methods=["GET", "POST"], sitemap=False,
+    )
+    def consultation_track(self, **post):
+        values = {"record": False, "not_found": False, "rated": False, "code": "", "verifier": ""}
+        values["rating_labels"] = RATING_SELECTION
+        if request.httprequest.method != "POST":
+            return request.render("gov_service_center.consultation_track_page", values)
+        guard = _track_guard()
+        rejection = guard.check_lookup(post)
+        if rejection is not None:
+            return rejection
+        record = self._lookup(guard.values.get("code"), guard.values.get("verifier"))
+        if not record:
+            guard.record()  # failed look-ups count toward the per-IP limits
+            values["not_found"] = True
+            return request.render("gov_service_center.consultation_track_page", values)
+        rating = guard.values.get("rating")
+        if rating:
+            try:
+                with request.env.cr.savepoint():
+                    record._rate(rating)
+                values["rated"] = True
+            except (UserError, ValidationError) as error:
+                response = FormGuard.error_response(400, str(error.args[0] if error.args else ""))
+                return response
+        values.update(
+            record=record._public_values(),
+            state_label=dict(
+                record._fields["state"]._description_selection(request.env)
+            ).get(record.state),
+            rating_label=dict(RATING_SELECTION).get(record.rating) and dict(
+                record._fields["rating"]._description_selection(request.env)
+            ).get(record.rating),
+            can_rate=record.state in ("answered", "closed") and not record.rating,
+            date_deadline=record.date_deadline,
+            code=record.query_code,
+            verifier=guard.values.get("verifier"),
+        )
+        return request.render("gov_service_center.consultation_track_page", values)
+
+    # ------------------------------------------------------------------
+    # Published questions and answers
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/consultation/answers", "/consultation/answers/page/<int:page>"],
+        type="http", auth="public", website=True, sitemap=True,
+    )
+    def consultation_answers(self, page=1, search="", **kw):
+        page = _parse_positive_int(page, 1)
+        search = _clean_search(search)
+        domain = [("is_published", "=", True)]
+        if search:
+            domain += ["|", ("name", "ilike", search), ("question", "ilike", search)]
+        Consultation = request.env["gov.consultation"].sudo()
+        total = Consultation.search_count(domain)
+        pager = portal_pager(
+            url="/consultation/answers",
+            total=total,
+            page=page,
+            step=ANSWERS_PER_PAGE,
+            url_args={"search": search} if search else None,
+        )
+        records = Consultation.search(
+            domain, limit=ANSWERS_PER_PAGE, offset=pager["offset"], order="date_answered desc, id desc"
+        )
+        records.fetch(["name", "question", "answer", "contact_name", "department_id",
+                       "date_submitted", "date_answered", "kind"])
+        records.department_id.fetch(["name"])
+        return request.render(
+            "gov_service_center.consultation_answers_page",
+            {
+                "entries": [record._public_values() for record in records],
+                "pager": pager,
+                "search": search,
+                "total": total,
+            },
+        )
+
+
+class GovConsultationPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "consultation_count" in counters:
+            values["consultation_count"] = (
+                request.env["gov.consultation"].search_count(self._consultation_domain())
+                if request.env["gov.consultation"].has_access("read")
+                else 0
+            )
+        return values
+
+    def _consultation_domain(self):
+        return [("partner_id", "=", request.env.user.partner_id.id)]
+
+    @http.route(
+        ["/my/consultations", "/my/consultations/page/<int:page>"],
+        type="http", auth="user", website=True,
+    )
+    def portal_my_consultations(self, page=1, **kw):
+        page = _parse_positive_int(page, 1)
+        Consultation = request.env["gov.consultation"].sudo()
+        domain = self._consultation_domain()
+        total = Consultation.search_count(domain)
+        pager = portal_pager(url="/my/consultations", total=total, page=page, step=20)
+        records = Consultation.search(domain, limit=20, offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "consultations": records,
+                "pager": pager,
+                "page_name": "consultations",
+                "default_url": "/my/consultations",
+            }
+        )
+        return request.render("gov_service_center.portal_my_consultations", values)
+
+    @http.route("/my/consultations/<int:consultation_id>", type="http", auth="user", website=True)
+    def portal_my_consultation(self, consultation_id, **kw):
+        consultation_id = _parse_positive_int(consultation_id)
+        if not consultation_id:
+            raise request.not_found()
+        record = (
+            request.env["gov.consultation"]
+            .sudo()
+            .search([("id", "=", consultation_id)] + self._consultation_domain(), limit=1)
+        )
+        if not record:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update({"consultation": record, "page_name": "consultations"})
+        return request.render("gov_service_center.portal_my_consultation", values)

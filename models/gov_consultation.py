@@ -1,0 +1,506 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Online consultations (在线咨询) and leader-mailbox letters (领导信箱)."""
+import re
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# no 0/O, 1/I/L: easy to read out on the phone
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 10
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+# personal data masked on every public page
+MASK_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+MASK_ID_RE = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
+
+DEADLINE_DEFAULTS = {
+    "consultation_days": 3,
+    "mailbox_simple_days": 3,
+    "mailbox_complex_days": 10,
+    "rating_days": 20,
+}
+
+STATE_SELECTION = [
+    ("new", "New"),
+    ("assigned", "Assigned"),
+    ("answered", "Answered"),
+    ("closed", "Closed"),
+]
+RATING_SELECTION = [
+    ("satisfied", "Satisfied"),
+    ("basically_satisfied", "Basically Satisfied"),
+    ("dissatisfied", "Dissatisfied"),
+]
+
+
+def normalize_phone(phone):
+    return "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "-").strip("-")
+
+
+def is_valid_phone(phone):
+    phone = (phone or "").strip().replace(" ", "")
+    return bool(MOBILE_RE.match(phone) or LANDLINE_RE.match(phone))
+
+
+def is_valid_email(email):
+    return bool(EMAIL_RE.match((email or "").strip())) and len(email) <= 254
+
+
+def mask_name(name):
+    """张三 -> 张*, 欧阳娜娜 -> 欧***, John Smith -> J*********"""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_text(text):
+    """Mask mainland mobile numbers and 18-digit ID numbers inside a text."""
+    if not text:
+        return text or ""
+    text = MASK_ID_RE.sub(lambda m: m.group(1) + "********" + m.group(2), text)
+    return MASK_MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+class GovConsultation(models.Model):
+    _name = "gov.consultation"
+    _description = "Consultation or Leader-Mailbox Letter"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "date_submitted desc, id desc"
+
+    name = fields.Char(string="Subject", required=True, tracking=True, index="trigram")
+    question = fields.Text(required=True)
+    kind = fields.Selection(
+        [("consultation", "Online Consultation"), ("mailbox", "Leader Mailbox")],
+        required=True,
+        default="consultation",
+        index=True,
+        tracking=True,
+    )
+    category = fields.Selection(
+        [
+            ("consultation", "Consultation"),
+            ("complaint", "Complaint"),
+            ("suggestion", "Suggestion"),
+            ("help", "Request for Help"),
+        ],
+        default="consultation",
+        index=True,
+        tracking=True,
+    )
+    leader_id = fields.Many2one(
+        "gov.mailbox.leader", string="Addressee", index="btree_not_null", tracking=True
+    )
+    complexity = fields.Selection(
+        [("simple", "Simple"), ("complex", "Complex")],
+        required=True,
+        default="simple",
+        tracking=True,
+    )
+    query_code = fields.Char(copy=False, readonly=True, index=True)
+    contact_name = fields.Char(groups="gov_service_center.group_gov_officer")
+    contact_phone = fields.Char(groups="gov_service_center.group_gov_officer")
+    contact_email = fields.Char(groups="gov_service_center.group_gov_officer")
+    partner_id = fields.Many2one(
+        "res.partner", string="Portal Submitter", index="btree_not_null", readonly=True
+    )
+    department_id = fields.Many2one(
+        "hr.department", index=True, tracking=True, ondelete="restrict"
+    )
+    item_id = fields.Many2one(
+        "gov.approval.item", string="Approval Item", index="btree_not_null", tracking=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Assigned To", index="btree_not_null", tracking=True
+    )
+    state = fields.Selection(
+        STATE_SELECTION, required=True, default="new", index=True, tracking=True
+    )
+    answer = fields.Text(tracking=True)
+    template_id = fields.Many2one(
+        "gov.consultation.template", string="Answer Template", store=False
+    )
+    is_public = fields.Boolean(
+        string="Publication Consented",
+        tracking=True,
+        help="The citizen agrees that the question and the answer are published "
+        "(personal data masked).",
+    )
+    publication_approved = fields.Boolean(
+        tracking=True, help="An officer approved the publication of this question and answer."
+    )
+    is_published = fields.Boolean(compute="_compute_is_published", store=True, index=True)
+    date_submitted = fields.Datetime(
+        default=fields.Datetime.now, required=True, readonly=True, index=True
+    )
+    date_deadline = fields.Date(
+        compute="_compute_date_deadline", store=True, readonly=False, index=True, tracking=True
+    )
+    date_answered = fields.Datetime(readonly=True, copy=False)
+    answer_days = fields.Integer(
+        string="Answer Time (working days)",
+        compute="_compute_answer_days",
+        store=True,
+        aggregator="avg",
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        store=True,
+        index=True,
+        help="Not answered by the deadline (open requests are checked every day).",
+    )
+    overdue_count = fields.Integer(compute="_compute_is_overdue", store=True, aggregator="sum")
+    resolved_count = fields.Integer(
+        string="Resolved", compute="_compute_resolved_count", store=True, aggregator="sum"
+    )
+    rating = fields.Selection(RATING_SELECTION, tracking=True, copy=False)
+    rating_auto = fields.Boolean(
+        string="Rated by Default", readonly=True, copy=False,
+        help="The citizen did not rate within the rating period: counted as satisfied.",
+    )
+    rating_deadline = fields.Date(compute="_compute_rating_deadline", store=True)
+    satisfied_count = fields.Integer(
+        string="Satisfied", compute="_compute_satisfied_count", store=True, aggregator="sum"
+    )
+    reminder_sent = fields.Boolean(readonly=True, copy=False)
+    active = fields.Boolean(default=True, tracking=True)
+
+    _sql_constraints = [
+        ("query_code_unique", "unique(query_code)", "The query code must be unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_days_param(self, key):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"gov_service_center.{key}", DEADLINE_DEFAULTS[key])
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return DEADLINE_DEFAULTS[key]
+
+    def _deadline_days(self):
+        self.ensure_one()
+        if self.kind == "mailbox":
+            key = "mailbox_complex_days" if self.complexity == "complex" else "mailbox_simple_days"
+        else:
+            key = "consultation_days"
+        return self._get_days_param(key)
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("is_public", "publication_approved", "state", "answer", "active")
+    def _compute_is_published(self):
+        for record in self:
+            record.is_published = bool(
+                record.active
+                and record.is_public
+                and record.publication_approved
+                and record.state in ("answered", "closed")
+                and record.answer
+            )
+
+    @api.depends("date_submitted", "kind", "complexity")
+    def _compute_date_deadline(self):
+        Calendar = self.env["gov.calendar.day"]
+        for record in self:
+            start = fields.Date.to_date(record.date_submitted or fields.Datetime.now())
+            record.date_deadline = Calendar.add_working_days(start, record._deadline_days())
+
+    @api.depends("date_submitted", "date_answered")
+    def _compute_answer_days(self):
+        Calendar = self.env["gov.calendar.day"]
+        for record in self:
+            if record.date_answered and record.date_submitted:
+                record.answer_days = Calendar.working_days_between(
+                    fields.Date.to_date(record.date_submitted),
+                    fields.Date.to_date(record.date_answered),
+                )
+            else:
+                record.answer_days = 0
+
+    @api.depends("state", "date_deadline", "date_answered")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            if not record.date_deadline:
+                overdue = False
+            elif record.date_answered:
+                overdue = fields.Date.to_date(record.date_answered) > record.date_deadline
+            else:
+                overdue = record.state in ("new", "assigned") and today > record.date_deadline
+            record.is_overdue = overdue
+            record.overdue_count = int(overdue)
+
+    @api.depends("state")
+    def _compute_resolved_count(self):
+        for record in self:
+            record.resolved_count = int(record.state in ("answered", "closed"))
+
+    @api.depends("date_answered")
+    def _compute_rating_deadline(self):
+        Calendar = self.env["gov.calendar.day"]
+        rating_days = self._get_days_param("rating_days")
+        for record in self:
+            record.rating_deadline = (
+                Calendar.add_working_days(fields.Date.to_date(record.date_answered), rating_days)
+                if record.date_answered
+                else False
+            )
+
+    @api.depends("rating")
+    def _compute_satisfied_count(self):
+        for record in self:
+            record.satisfied_count = int(
+                record.rating in ("satisfied", "basically_satisfied")
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for record in self:
+            record.access_url = f"/my/consultations/{record.id}"
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("name", "question", "kind")
+    def _check_texts(self):
+        for record in self:
+            subject = (record.name or "").strip()
+            if not 5 <= len(subject) <= 50:
+                raise ValidationError(
+                    self.env._("The subject must have between 5 and 50 characters.")
+                )
+            limit = 600 if record.kind == "mailbox" else 2000
+            if len(record.question or "") > limit:
+                raise ValidationError(
+                    self.env._(
+                        "The question can have at most %(limit)s characters.", limit=limit
+                    )
+                )
+
+    @api.constrains("contact_phone", "contact_email")
+    def _check_contact(self):
+        for record in self.sudo():
+            if not record.contact_phone and not record.contact_email:
+                raise ValidationError(
+                    self.env._("A phone number or an email address is required.")
+                )
+            if record.contact_phone and not is_valid_phone(record.contact_phone):
+                raise ValidationError(
+                    self.env._(
+                        "The phone number must be a mainland mobile number (11 digits) "
+                        "or a landline number with its area code."
+                    )
+                )
+            if record.contact_email and not is_valid_email(record.contact_email):
+                raise ValidationError(self.env._("The email address is not valid."))
+
+    @api.constrains("kind", "category")
+    def _check_category(self):
+        for record in self:
+            if record.kind == "mailbox" and not record.category:
+                raise ValidationError(self.env._("A mailbox letter needs a category."))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model
+    def _generate_query_code(self):
+        while True:
+            code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
+            if not self.sudo().with_context(active_test=False).search_count(
+                [("query_code", "=", code)], limit=1
+            ):
+                return code
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals["query_code"] = self._generate_query_code()
+            if vals.get("contact_phone"):
+                vals["contact_phone"] = vals["contact_phone"].strip().replace(" ", "")
+        records = super().create(vals_list)
+        records.filtered(lambda r: r.state == "new")._apply_assignment_rules()
+        return records
+
+    def write(self, vals):
+        if "query_code" in vals:
+            raise UserError(self.env._("The query code of a request cannot be changed."))
+        if "rating" in vals and not self.env.context.get("gov_consultation_rating"):
+            if not self.env.user.has_group("gov_service_center.group_gov_admin"):
+                raise UserError(self.env._("Only the citizen can rate the answer."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Consultations and mailbox letters are never deleted: archive them instead."
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Assignment
+    # ------------------------------------------------------------------
+    def _apply_assignment_rules(self):
+        rules = self.env["gov.consultation.rule"].sudo().search([])
+        for record in self:
+            rule = rules._match(record)
+            vals = {}
+            if record.leader_id.user_id:
+                vals.update(user_id=record.leader_id.user_id.id, state="assigned")
+            if rule.department_target_id and not record.department_id:
+                vals["department_id"] = rule.department_target_id.id
+            if rule.user_id and not vals.get("user_id"):
+                vals["user_id"] = rule.user_id.id
+                vals["state"] = "assigned"
+            if vals:
+                record.sudo().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        if self.template_id:
+            self.answer = self.template_id.body
+
+    def action_assign_to_me(self):
+        for record in self:
+            if record.state not in ("new", "assigned"):
+                raise UserError(self.env._("Only open requests can be assigned."))
+        self.write({"user_id": self.env.user.id, "state": "assigned"})
+
+    def action_answer(self):
+        for record in self:
+            if record.state not in ("new", "assigned"):
+                raise UserError(self.env._("This request has already been answered."))
+            if not (record.answer or "").strip():
+                raise UserError(self.env._("Write the answer before sending it."))
+        self.write(
+            {
+                "state": "answered",
+                "date_answered": fields.Datetime.now(),
+                "user_id": self.user_id.id or self.env.user.id,
+            }
+        )
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+
+    def action_close(self):
+        for record in self:
+            if record.state != "answered":
+                raise UserError(self.env._("Only answered requests can be closed."))
+        self.write({"state": "closed"})
+
+    def action_approve_publication(self):
+        for record in self:
+            if not record.is_public:
+                raise UserError(
+                    self.env._("The citizen did not agree to publish this request.")
+                )
+        self.write({"publication_approved": True})
+
+    def action_withdraw_publication(self):
+        self.write({"publication_approved": False})
+
+    def _rate(self, rating):
+        """Record the citizen's rating (from the website)."""
+        self.ensure_one()
+        if rating not in dict(RATING_SELECTION):
+            raise ValidationError(self.env._("Unknown rating."))
+        if self.state not in ("answered", "closed") or self.rating:
+            raise UserError(self.env._("This request cannot be rated."))
+        if self.rating_deadline and fields.Date.context_today(self) > self.rating_deadline:
+            raise UserError(self.env._("The rating period is over."))
+        self.with_context(gov_consultation_rating=True).write({"rating": rating})
+
+    # ------------------------------------------------------------------
+    # Public rendering
+    # ------------------------------------------------------------------
+    def _public_values(self):
+        """Whitelisted, masked values of a published request."""
+        self.ensure_one()
+        record = self.sudo()
+        return {
+            "id": record.id,
+            "name": mask_text(record.name),
+            "question": mask_text(record.question),
+            "answer": mask_text(record.answer),
+            "contact": mask_name(record.contact_name),
+            "department": record.department_id.name or "",
+            "date": fields.Date.to_date(record.date_submitted),
+            "date_answered": fields.Date.to_date(record.date_answered),
+            "kind": record.kind,
+        }
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_refresh_overdue(self):
+        today = fields.Date.context_today(self)
+        records = self.sudo().search(
+            [
+                ("state", "in", ("new", "assigned")),
+                ("is_overdue", "=", False),
+                ("date_deadline", "<", today),
+            ]
+        )
+        for fname in ("is_overdue", "overdue_count"):
+            self.env.add_to_compute(self._fields[fname], records)
+        records.flush_recordset(["is_overdue", "overdue_count"])
+        return records
+
+    @api.model
+    def _cron_remind(self):
+        """Plan a to-do for the assignee one working day before the deadline."""
+        Calendar = self.env["gov.calendar.day"]
+        limit = Calendar.add_working_days(fields.Date.context_today(self), 1)
+        records = self.sudo().search(
+            [
+                ("state", "in", ("new", "assigned")),
+                ("reminder_sent", "=", False),
+                ("date_deadline", "<=", limit),
+            ]
+        )
+        for record in records:
+            user = record.user_id or record.department_id.manager_id.user_id
+            if not user:
+                continue
+            record.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=record.date_deadline,
+                summary=self.env._("Answer before the deadline"),
+                user_id=user.id,
+            )
+        records.write({"reminder_sent": True})
+        return records
+
+    @api.model
+    def _cron_default_rating(self):
+        """Answers not rated within the rating period count as satisfied."""
+        today = fields.Date.context_today(self)
+        records = self.sudo().search(
+            [
+                ("state", "in", ("answered", "closed")),
+                ("rating", "=", False),
+                ("rating_deadline", "<", today),
+            ]
+        )
+        records.with_context(gov_consultation_rating=True).write(
+            {"rating": "satisfied", "rating_auto": True}
+        )
+        return records
