@@ -39,6 +39,8 @@ class GovCenterOverview(models.Model):
             ("preconditions_in_force", "Preconditions in force"),
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
+            ("inspections_this_month", "Inspections confirmed this month"),
+            ("open_rectifications", "Open rectifications"),
         ],
         readonly=True,
     )
@@ -96,6 +98,15 @@ class GovCenterOverview(models.Model):
                 "FROM gov_approval_precondition WHERE state = 'removed' "
                 "AND EXTRACT(YEAR FROM removal_date)::int = %s",
                 year,
+            ),
+            # Window staff discipline
+            SQL(
+                "SELECT 310, 'staff', 'inspections_this_month', COUNT(*) FROM gov_inspection "
+                "WHERE state = 'confirmed' AND date >= date_trunc('month', CURRENT_DATE)::date"
+            ),
+            SQL(
+                "SELECT 340, 'staff', 'open_rectifications', COUNT(*) FROM gov_inspection "
+                "WHERE state = 'confirmed' AND rectification_state = 'pending'"
             ),
         ]
 
