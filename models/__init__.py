@@ -14,5 +14,7 @@ from . import gov_service_window
 from . import gov_form_submission
 from . import gov_conduct_rule
 from . import gov_inspection
+from . import gov_points_ledger
+from . import gov_window_score
 from . import gov_center_overview
 from . import res_config_settings

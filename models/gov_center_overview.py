@@ -40,6 +40,7 @@ class GovCenterOverview(models.Model):
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
             ("inspections_this_month", "Inspections confirmed this month"),
+            ("avg_score_last_month", "Average staff score last month"),
             ("open_rectifications", "Open rectifications"),
         ],
         readonly=True,
@@ -103,6 +104,11 @@ class GovCenterOverview(models.Model):
             SQL(
                 "SELECT 310, 'staff', 'inspections_this_month', COUNT(*) FROM gov_inspection "
                 "WHERE state = 'confirmed' AND date >= date_trunc('month', CURRENT_DATE)::date"
+            ),
+            SQL(
+                "SELECT 320, 'staff', 'avg_score_last_month', COALESCE(ROUND(AVG(total)::numeric, 1), 0) "
+                "FROM gov_points_ledger "
+                "WHERE month = (date_trunc('month', CURRENT_DATE) - interval '1 month')::date"
             ),
             SQL(
                 "SELECT 340, 'staff', 'open_rectifications', COUNT(*) FROM gov_inspection "

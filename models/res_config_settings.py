@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -24,3 +25,13 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             if settings.gov_item_code_pattern:
                 self.env["gov.approval.item"]._check_code_pattern(settings.gov_item_code_pattern)
+
+    # Window staff discipline, points and stars
+    gov_points_base = fields.Float(
+        string="Monthly Base Points", config_parameter="gov_service_center.points_base",
+        default=100.0,
+    )
+    gov_points_bonus_cap = fields.Float(
+        string="Bonus Points Cap", config_parameter="gov_service_center.points_bonus_cap",
+        default=5.0,
+    )
