@@ -41,6 +41,7 @@ class GovCenterOverview(models.Model):
             ("preconditions_removed_this_year", "Preconditions removed this year"),
             ("inspections_this_month", "Inspections confirmed this month"),
             ("avg_score_last_month", "Average staff score last month"),
+            ("stars_published", "Service stars published"),
             ("open_rectifications", "Open rectifications"),
         ],
         readonly=True,
@@ -109,6 +110,10 @@ class GovCenterOverview(models.Model):
                 "SELECT 320, 'staff', 'avg_score_last_month', COALESCE(ROUND(AVG(total)::numeric, 1), 0) "
                 "FROM gov_points_ledger "
                 "WHERE month = (date_trunc('month', CURRENT_DATE) - interval '1 month')::date"
+            ),
+            SQL(
+                "SELECT 330, 'staff', 'stars_published', COUNT(*) FROM gov_service_star "
+                "WHERE state = 'published'"
             ),
             SQL(
                 "SELECT 340, 'staff', 'open_rectifications', COUNT(*) FROM gov_inspection "

@@ -20,7 +20,7 @@ class GovConductRule(models.Model):
 
     sequence = fields.Integer(default=10)
     code = fields.Char(required=True, index=True)
-    name = fields.Char(string="Description", required=True, translate=True)
+    name = fields.Char(string="Description", required=True)
     points = fields.Float(
         string="Points Deducted",
         default=1.0,

@@ -7,3 +7,4 @@ from . import test_website_catalog
 from . import test_reports
 from . import test_discipline
 from . import test_points_ledger
+from . import test_staff_recognition

@@ -132,6 +132,7 @@ class TestPointsLedger(DisciplineCase):
         with freeze_time("2026-04-01 02:00:00"):
             self.env.ref("gov_service_center.ir_cron_points_ledger_month").method_direct_trigger()
         self.assertEqual(self._ledger(self.staff[0]).total, 98)
+        self.assertTrue(self.env["gov.service.star"].search([("month", "=", MONTH)]))
         Wizard = self.env["gov.points.compute.wizard"]
         wizard = Wizard.with_user(self.user_admin).create({"month": date(2026, 2, 14)})
         action = wizard.action_compute()
