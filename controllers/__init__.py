@@ -3,3 +3,4 @@ from . import main
 from . import policy
 from . import service_rating
 from . import consultation
+from . import honor_roll

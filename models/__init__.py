@@ -16,6 +16,13 @@ from . import gov_mailbox_leader
 from . import gov_consultation_template
 from . import gov_consultation_rule
 from . import gov_consultation
+from . import gov_conduct_rule
+from . import gov_inspection
+from . import gov_points_ledger
+from . import gov_window_score
+from . import gov_early_warning
+from . import gov_leader_notice
+from . import gov_service_star
 from . import gov_center_overview
 from . import res_config_settings
 from . import gov_policy_category

@@ -50,6 +50,10 @@ class GovCenterOverview(models.Model):
             ("consultations_this_year", "Consultations and letters received this year"),
             ("consultations_resolved_this_year", "Consultations and letters resolved this year"),
             ("consultations_overdue", "Consultations and letters overdue"),
+            ("inspections_this_month", "Inspections confirmed this month"),
+            ("avg_score_last_month", "Average staff score last month"),
+            ("stars_published", "Service stars published"),
+            ("open_rectifications", "Open rectifications"),
         ],
         readonly=True,
     )
@@ -153,6 +157,24 @@ class GovCenterOverview(models.Model):
                 "SELECT 480, 'citizen', 'consultations_overdue', COUNT(*) "
                 "FROM gov_consultation WHERE active AND state IN ('new', 'assigned') "
                 "AND date_deadline < CURRENT_DATE"
+            ),
+            # Window staff discipline
+            SQL(
+                "SELECT 310, 'staff', 'inspections_this_month', COUNT(*) FROM gov_inspection "
+                "WHERE state = 'confirmed' AND date >= date_trunc('month', CURRENT_DATE)::date"
+            ),
+            SQL(
+                "SELECT 320, 'staff', 'avg_score_last_month', COALESCE(ROUND(AVG(total)::numeric, 1), 0) "
+                "FROM gov_points_ledger "
+                "WHERE month = (date_trunc('month', CURRENT_DATE) - interval '1 month')::date"
+            ),
+            SQL(
+                "SELECT 330, 'staff', 'stars_published', COUNT(*) FROM gov_service_star "
+                "WHERE state = 'published'"
+            ),
+            SQL(
+                "SELECT 340, 'staff', 'open_rectifications', COUNT(*) FROM gov_inspection "
+                "WHERE state = 'confirmed' AND rectification_state = 'pending'"
             ),
         ]
 

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -46,3 +47,49 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="gov_service_center.rating_days",
         default=20,
     )
+    # Window staff discipline, points and stars
+    gov_points_base = fields.Float(
+        string="Monthly Base Points", config_parameter="gov_service_center.points_base",
+        default=100.0,
+    )
+    gov_points_bonus_cap = fields.Float(
+        string="Bonus Points Cap", config_parameter="gov_service_center.points_bonus_cap",
+        default=5.0,
+    )
+    gov_star_count = fields.Integer(
+        string="Service Stars per Month", config_parameter="gov_service_center.star_count",
+        default=3,
+    )
+    gov_notice_threshold = fields.Float(
+        string="Notice Threshold", config_parameter="gov_service_center.notice_threshold",
+        default=90.0,
+        help="A window whose monthly score is below this threshold is notified to its "
+        "department leader.",
+    )
+    # Stored as explicit strings: 0 and False must not fall back to the defaults.
+    gov_warning_late_count = fields.Integer(
+        string="Late Arrivals Before Warning",
+        help="0 disables this trigger.",
+    )
+    gov_warning_bad_rating = fields.Boolean(string="Warn on Bad Rating")
+    gov_warning_inspection = fields.Boolean(string="Warn on Inspection Deduction")
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        settings = self.env["gov.early.warning"]._get_trigger_settings()
+        res.update(
+            gov_warning_late_count=settings["late_count"],
+            gov_warning_bad_rating=settings["bad_rating"],
+            gov_warning_inspection=settings["inspection"],
+        )
+        return res
+
+    def set_values(self):
+        super().set_values()
+        if self.gov_warning_late_count < 0:
+            raise ValidationError(self.env._("The number of late arrivals cannot be negative."))
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param("gov_service_center.warning_late_count", str(self.gov_warning_late_count))
+        ICP.set_param("gov_service_center.warning_bad_rating", str(bool(self.gov_warning_bad_rating)))
+        ICP.set_param("gov_service_center.warning_inspection", str(bool(self.gov_warning_inspection)))

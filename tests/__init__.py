@@ -10,3 +10,6 @@ from . import test_service_rating
 from . import test_department_news
 from . import test_consultation
 from . import test_consultation_website
+from . import test_discipline
+from . import test_points_ledger
+from . import test_staff_recognition

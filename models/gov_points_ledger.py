@@ -1,0 +1,277 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, date_utils
+
+# Models that contribute lines to the monthly points ledger, when installed.
+CAUSE_PROVIDERS = ("gov.attendance.day", "gov.inspection", "gov.service.rating")
+DEFAULT_BASE = 100.0
+DEFAULT_BONUS_CAP = 5.0
+
+
+class GovPointsLedger(models.Model):
+    """Monthly points score of one window staff member (base 100, deductions,
+    bonus capped), rebuilt from the cause providers."""
+
+    _name = "gov.points.ledger"
+    _description = "Monthly Points Ledger"
+    _inherit = ["mail.thread"]
+    _order = "month desc, total desc, id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    employee_id = fields.Many2one(
+        "hr.employee", string="Staff Member", required=True, index=True, ondelete="restrict"
+    )
+    user_id = fields.Many2one(related="employee_id.user_id", string="User")
+    department_id = fields.Many2one(
+        "hr.department", related="employee_id.department_id", store=True, index=True
+    )
+    window_id = fields.Many2one(
+        "gov.service.window", string="Service Window", index=True, ondelete="set null"
+    )
+    month = fields.Date(required=True, index=True, help="First day of the month.")
+    base = fields.Float(string="Base Points", default=DEFAULT_BASE, digits=(6, 1))
+    bonus_cap = fields.Float(default=DEFAULT_BONUS_CAP, digits=(6, 1))
+    line_ids = fields.One2many("gov.points.ledger.line", "ledger_id", string="Lines")
+    deduction = fields.Float(
+        string="Deductions", compute="_compute_total", store=True, digits=(6, 1)
+    )
+    bonus = fields.Float(
+        string="Bonus (capped)", compute="_compute_total", store=True, digits=(6, 1)
+    )
+    total = fields.Float(
+        string="Score", compute="_compute_total", store=True, digits=(6, 1), index=True,
+        aggregator="avg",
+    )
+    rank = fields.Integer(readonly=True, aggregator=None)
+    date_computed = fields.Datetime(string="Computed On", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, required=True, index=True
+    )
+
+    _sql_constraints = [
+        ("employee_month_unique", "unique(employee_id, month)",
+         "A staff member has one points ledger per month."),
+    ]
+
+    @api.depends("employee_id", "month")
+    def _compute_name(self):
+        for ledger in self:
+            ledger.name = "%s %s" % (
+                ledger.employee_id.name or "",
+                ledger.month.strftime("%Y-%m") if ledger.month else "",
+            )
+
+    @api.depends("line_ids.points", "base", "bonus_cap")
+    def _compute_total(self):
+        stored = self.filtered("id")
+        Line = self.env["gov.points.ledger.line"]
+        sums = {}
+        for sign, operator in (("minus", "<"), ("plus", ">")):
+            sums[sign] = dict(
+                Line._read_group(
+                    [("ledger_id", "in", stored.ids), ("points", operator, 0)],
+                    groupby=["ledger_id"],
+                    aggregates=["points:sum"],
+                )
+            ) if stored else {}
+        for ledger in self:
+            if ledger.id:
+                deduction = -sums["minus"].get(ledger, 0.0)
+                bonus = sums["plus"].get(ledger, 0.0)
+            else:
+                points = ledger.line_ids.mapped("points")
+                deduction = -sum(p for p in points if p < 0)
+                bonus = sum(p for p in points if p > 0)
+            ledger.deduction = deduction
+            ledger.bonus = min(bonus, ledger.bonus_cap)
+            ledger.total = ledger.base - deduction + ledger.bonus
+
+    @api.constrains("month")
+    def _check_month(self):
+        for ledger in self:
+            if ledger.month and ledger.month.day != 1:
+                raise ValidationError(self.env._("The month of a ledger is its first day."))
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_settings(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+
+        def number(key, default):
+            try:
+                return float(ICP.get_param(key, default))
+            except (TypeError, ValueError):
+                return default
+
+        return {
+            "base": number("gov_service_center.points_base", DEFAULT_BASE),
+            "bonus_cap": number("gov_service_center.points_bonus_cap", DEFAULT_BONUS_CAP),
+        }
+
+    @api.model
+    def _get_window_staff(self):
+        """Employees posted at an active service window, with their window."""
+        windows = self.env["gov.service.window"].sudo().search([])
+        window_by_employee = {}
+        for window in windows:
+            for employee in window.employee_ids:
+                window_by_employee.setdefault(employee.id, window.id)
+        return window_by_employee
+
+    @api.model
+    def _collect_cause_lines(self, date_from, date_to, employees):
+        lines = []
+        for model_name in CAUSE_PROVIDERS:
+            if model_name in self.env:
+                Model = self.env[model_name].sudo()
+                if hasattr(Model, "_gov_ledger_lines"):
+                    lines.extend(Model._gov_ledger_lines(date_from, date_to, employees) or [])
+        return lines
+
+    @api.model
+    def compute_month(self, month, employees=None):
+        """(Re)build the ledgers of ``month`` for ``employees`` (default: all
+        window staff). Lines coming from the cause providers are replaced;
+        manual lines are kept. Returns the ledgers."""
+        month = date_utils.start_of(fields.Date.to_date(month), "month")
+        date_to = date_utils.end_of(month, "month")
+        self = self.sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        window_by_employee = self._get_window_staff()
+        if employees is None:
+            employees = self.env["hr.employee"].browse(list(window_by_employee))
+        employees = employees.sudo()
+        settings = self._get_settings()
+        ledgers = self.search([("month", "=", month), ("employee_id", "in", employees.ids)])
+        ledger_by_employee = {ledger.employee_id.id: ledger for ledger in ledgers}
+        missing = [emp_id for emp_id in employees.ids if emp_id not in ledger_by_employee]
+        if missing:
+            new = self.create(
+                [
+                    {
+                        "employee_id": emp_id,
+                        "month": month,
+                        "window_id": window_by_employee.get(emp_id),
+                        "base": settings["base"],
+                        "bonus_cap": settings["bonus_cap"],
+                    }
+                    for emp_id in missing
+                ]
+            )
+            ledger_by_employee.update({ledger.employee_id.id: ledger for ledger in new})
+            ledgers |= new
+        # refresh window and settings of the existing ledgers, grouped by values
+        by_values = defaultdict(list)
+        for emp_id, ledger in ledger_by_employee.items():
+            values = (window_by_employee.get(emp_id) or False, settings["base"], settings["bonus_cap"])
+            if (ledger.window_id.id, ledger.base, ledger.bonus_cap) != values:
+                by_values[values].append(ledger.id)
+        for (window_id, base, cap), ids in by_values.items():
+            self.browse(ids).write({"window_id": window_id, "base": base, "bonus_cap": cap})
+
+        Line = self.env["gov.points.ledger.line"].sudo()
+        Line.search([("ledger_id", "in", ledgers.ids), ("is_manual", "=", False)]).unlink()
+        cause_lines = self._collect_cause_lines(month, date_to, employees)
+        Line.create(
+            [
+                {
+                    "ledger_id": ledger_by_employee[line["employee_id"]].id,
+                    "date": line["date"],
+                    "points": line["points"],
+                    "cause": line["cause"],
+                    "res_model": line.get("res_model"),
+                    "res_id": line.get("res_id"),
+                }
+                for line in cause_lines
+                if line.get("employee_id") in ledger_by_employee
+            ]
+        )
+        ledgers.write({"date_computed": fields.Datetime.now()})
+        ledgers.flush_recordset()
+        self._update_ranks(month)
+        self.env["gov.window.score"]._compute_month(month)
+        return ledgers
+
+    @api.model
+    def _update_ranks(self, month):
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE gov_points_ledger l SET rank = r.rank
+                  FROM (SELECT id, RANK() OVER (ORDER BY total DESC) AS rank
+                          FROM gov_points_ledger WHERE month = %s) r
+                 WHERE l.id = r.id AND l.rank IS DISTINCT FROM r.rank
+                """,
+                month,
+            )
+        )
+        self.invalidate_model(["rank"])
+
+    @api.model
+    def _cron_compute_previous_month(self):
+        today = fields.Date.context_today(self)
+        month = date_utils.start_of(today, "month")
+        previous = date_utils.subtract(month, months=1)
+        self.compute_month(previous)
+        self._after_month_computed(previous)
+
+    @api.model
+    def _after_month_computed(self, month):
+        """Hook: notices and star nominations once a month is closed."""
+        if "gov.leader.notice" in self.env:
+            self.env["gov.leader.notice"]._generate_for_month(month)
+        if "gov.service.star" in self.env:
+            self.env["gov.service.star"]._nominate_for_month(month)
+
+
+class GovPointsLedgerLine(models.Model):
+    _name = "gov.points.ledger.line"
+    _description = "Points Ledger Line"
+    _order = "date, id"
+
+    ledger_id = fields.Many2one(
+        "gov.points.ledger", required=True, index=True, ondelete="cascade"
+    )
+    employee_id = fields.Many2one(related="ledger_id.employee_id", store=True, index=True)
+    month = fields.Date(related="ledger_id.month", store=True, index=True)
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    cause = fields.Char(required=True)
+    points = fields.Float(digits=(6, 1), help="Negative = deduction, positive = bonus.")
+    res_model = fields.Char(string="Source Model", index=True)
+    res_id = fields.Many2oneReference(string="Source Record", model_field="res_model")
+    is_manual = fields.Boolean(string="Manual Bonus", readonly=True)
+    user_id = fields.Many2one("res.users", string="Granted By", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        manual = [vals for vals in vals_list if not vals.get("res_model")]
+        if manual and not self.env.su and not self.env.user.has_group(
+            "gov_service_center.group_gov_admin"
+        ):
+            raise UserError(self.env._("Only an administrator can grant bonus points."))
+        for vals in manual:
+            if (vals.get("points") or 0.0) <= 0:
+                raise ValidationError(
+                    self.env._("A manual line grants bonus points: its points must be positive.")
+                )
+            vals["is_manual"] = True
+            vals.setdefault("user_id", self.env.uid)
+        return super().create(vals_list)
+
+    def action_open_source(self):
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env or not self.res_id:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
