@@ -12,5 +12,8 @@ from . import gov_precondition_review
 from . import gov_hall_zone
 from . import gov_service_window
 from . import gov_form_submission
+from . import gov_intermediary
+from . import gov_intermediary_qualification
+from . import gov_credit_restriction
 from . import gov_center_overview
 from . import res_config_settings

@@ -39,6 +39,9 @@ class GovCenterOverview(models.Model):
             ("preconditions_in_force", "Preconditions in force"),
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
+            ("filed_intermediaries", "Filed intermediaries"),
+            ("short_service_types", "Intermediary service types in short supply"),
+            ("active_restrictions", "Active credit restrictions"),
         ],
         readonly=True,
     )
@@ -96,6 +99,18 @@ class GovCenterOverview(models.Model):
                 "FROM gov_approval_precondition WHERE state = 'removed' "
                 "AND EXTRACT(YEAR FROM removal_date)::int = %s",
                 year,
+            ),
+            SQL(
+                "SELECT 200, 'intermediary', 'filed_intermediaries', COUNT(*) "
+                "FROM gov_intermediary WHERE active AND filing_state = 'filed'"
+            ),
+            SQL(
+                "SELECT 210, 'intermediary', 'short_service_types', COUNT(*) "
+                "FROM gov_intermediary_service_type WHERE active AND is_short"
+            ),
+            SQL(
+                "SELECT 220, 'intermediary', 'active_restrictions', COUNT(*) "
+                "FROM gov_credit_restriction WHERE state = 'active'"
             ),
         ]
 
