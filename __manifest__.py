@@ -45,6 +45,8 @@
         "views/gov_form_guard_templates.xml",
         "views/gov_approval_item_templates.xml",
         "data/website_menu_data.xml",
+        "views/gov_intermediary_templates.xml",
+        "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_approval_item_reports.xml",
         "reports/gov_precondition_review_reports.xml",
     ],
