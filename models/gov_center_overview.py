@@ -42,6 +42,8 @@ class GovCenterOverview(models.Model):
             ("filed_intermediaries", "Filed intermediaries"),
             ("short_service_types", "Intermediary service types in short supply"),
             ("active_restrictions", "Active credit restrictions"),
+            ("open_complaints", "Open complaints"),
+            ("overdue_complaints", "Overdue complaints"),
         ],
         readonly=True,
     )
@@ -111,6 +113,15 @@ class GovCenterOverview(models.Model):
             SQL(
                 "SELECT 220, 'intermediary', 'active_restrictions', COUNT(*) "
                 "FROM gov_credit_restriction WHERE state = 'active'"
+            ),
+            SQL(
+                "SELECT 230, 'intermediary', 'open_complaints', COUNT(*) "
+                "FROM gov_complaint WHERE state IN ('new', 'investigating', 'disposed')"
+            ),
+            SQL(
+                "SELECT 240, 'intermediary', 'overdue_complaints', COUNT(*) "
+                "FROM gov_complaint WHERE state IN ('new', 'investigating', 'disposed') "
+                "AND date_deadline < CURRENT_DATE"
             ),
         ]
 

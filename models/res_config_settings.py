@@ -18,6 +18,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="gov_service_center.division_code",
         default="511400",
     )
+    gov_complaint_deadline_days = fields.Integer(
+        string="Complaint Deadline (working days)",
+        config_parameter="gov_service_center.complaint_deadline_days",
+        default=15,
+    )
 
     @api.constrains("gov_item_code_pattern")
     def _check_gov_item_code_pattern(self):

@@ -7,3 +7,4 @@ from . import test_website_catalog
 from . import test_reports
 from . import test_intermediary
 from . import test_intermediary_website
+from . import test_complaint
