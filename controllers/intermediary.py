@@ -95,3 +95,31 @@ class GovIntermediaryWebsite(http.Controller):
         return request.render(
             "gov_service_center.intermediaries_restricted_page", {"restrictions": restrictions}
         )
+
+    @http.route(
+        "/intermediaries/results/<int:year>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        readonly=True,
+    )
+    def intermediaries_results(self, year, **kwargs):
+        if not 2000 <= year <= 2100:
+            raise request.not_found()
+        scores = request.env["gov.intermediary.year.score"].sudo().search(
+            [("year", "=", year), ("state", "=", "published")],
+            order="grade, weighted_score desc, id",
+        )
+        if not scores:
+            raise request.not_found()
+        return request.render(
+            "gov_service_center.intermediaries_results_page",
+            {
+                "year": year,
+                "scores": scores,
+                "commended": scores.filtered(
+                    lambda score: score.commendation_state == "confirmed"
+                ),
+            },
+        )

@@ -8,3 +8,4 @@ from . import test_reports
 from . import test_intermediary
 from . import test_intermediary_website
 from . import test_complaint
+from . import test_intermediary_evaluation

@@ -169,3 +169,29 @@ class TestIntermediaryWebsite(HttpCase):
         self.assertEqual(
             count_10, count_200, "The directory must not run more queries for more providers"
         )
+
+    def test_results_page(self):
+        Score = self.env["gov.intermediary.year.score"]
+        self.env["gov.intermediary.evaluation"].create(
+            [
+                {"intermediary_id": self.shown_alpha.id, "year": 2021, "source": "owner", "rating": 5},
+                {"intermediary_id": self.shown_beta.id, "year": 2021, "source": "department",
+                 "score": 65, "comment": "GscInt private comment"},
+            ]
+        )
+        # draft scores are not public
+        Score.compute_year(2021)
+        self._get("/intermediaries/results/2021", expected=404)
+        scores = Score.publish_year(2021)
+        scores.filtered(lambda score: score.intermediary_id == self.shown_alpha)\
+            .action_confirm_commendation()
+        html = self._get("/intermediaries/results/2021")
+        self.assertIn(self.shown_alpha.name, html)
+        self.assertIn(self.shown_beta.name, html)
+        self.assertIn('class="o_gov_commended"', html)
+        self.assertNotIn("GscInt private comment", html)
+        for url in ("/intermediaries/results/1999", "/intermediaries/results/2030",
+                    "/intermediaries/results/99999999999999", "/intermediaries/results/abc"):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertEqual(response.status_code, 404, url)
+            self.assertNotIn("Traceback", response.text)
