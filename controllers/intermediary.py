@@ -123,3 +123,19 @@ class GovIntermediaryWebsite(http.Controller):
                 ),
             },
         )
+
+    @http.route(
+        "/intermediaries/draws",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        readonly=True,
+    )
+    def intermediaries_draws(self, **kwargs):
+        draws = request.env["gov.intermediary.draw"].sudo().search(
+            [("state", "=", "drawn"), ("website_published", "=", True)],
+            order="date_draw desc, id desc",
+            limit=200,
+        )
+        return request.render("gov_service_center.intermediaries_draws_page", {"draws": draws})
