@@ -27,6 +27,7 @@
         "wizards/gov_approval_item_change_wizard_views.xml",
         "wizards/gov_precondition_remove_wizard_views.xml",
         "wizards/gov_intermediary_publish_wizard_views.xml",
+        "wizards/gov_intermediary_evaluation_import_views.xml",
         "views/gov_approval_item_views.xml",
         "views/gov_approval_item_change_views.xml",
         "views/gov_approval_precondition_views.xml",
@@ -54,6 +55,7 @@
         "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_approval_item_reports.xml",
         "reports/gov_precondition_review_reports.xml",
+        "reports/gov_intermediary_results_reports.xml",
     ],
     "demo": [
         "demo/hr_department_demo.xml",

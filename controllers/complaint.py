@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Public complaint form about intermediaries and their services (/complaint)."""
-import logging
 
 from odoo import http
 from odoo.exceptions import ValidationError
@@ -9,7 +8,6 @@ from odoo.http import request
 from .form_guard import FormGuard
 from .main import _parse_positive_int
 
-_logger = logging.getLogger(__name__)
 
 COMPLAINT_FIELDS = {
     "name": 200,

@@ -2,9 +2,9 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
-from .test_intermediary import IntermediaryCase
+from .test_intermediary import IntermediaryCase, make_uscc
 
 
 @tagged("post_install", "-at_install")
@@ -181,3 +181,118 @@ class TestIntermediaryEvaluation(IntermediaryCase):
             self.Score.with_user(self.user_officer).create(
                 {"intermediary_id": intermediary.id, "year": 2024}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationImport(IntermediaryCase):
+    def _wizard(self, content, filename="results.csv", year=2024):
+        import base64
+
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        return self.env["gov.intermediary.evaluation.import"].create(
+            {
+                "year": year,
+                "evaluator": "Survey Institute",
+                "file": base64.b64encode(content),
+                "filename": filename,
+            }
+        )
+
+    def test_import_csv(self):
+        first, second = self._make(2)
+        csv_text = f"uscc,score,comment\n{first.uscc},88.5,Good\n{second.uscc.lower()},72,\n"
+        action = self._wizard(csv_text).action_import()
+        evaluations = self.env["gov.intermediary.evaluation"].search(action["domain"])
+        self.assertEqual(len(evaluations), 2)
+        self.assertEqual(set(evaluations.mapped("source")), {"third_party"})
+        by_provider = {evaluation.intermediary_id: evaluation for evaluation in evaluations}
+        self.assertEqual(by_provider[first].score, 88.5)
+        self.assertEqual(by_provider[first].comment, "Good")
+        self.assertEqual(by_provider[second].year, 2024)
+
+    def test_import_xlsx(self):
+        import io
+
+        import openpyxl
+
+        first = self._make()
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["统一社会信用代码", "得分"])
+        sheet.append([first.uscc, 91])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        self._wizard(buffer.getvalue(), filename="results.xlsx").action_import()
+        evaluation = self.env["gov.intermediary.evaluation"].search(
+            [("intermediary_id", "=", first.id)]
+        )
+        self.assertEqual(evaluation.score, 91)
+
+    def test_bad_rows_import_nothing(self):
+        first = self._make()
+        Evaluation = self.env["gov.intermediary.evaluation"]
+        before = Evaluation.search_count([])
+        csv_text = (
+            f"uscc,score\n{first.uscc},80\n91511400MA0000001X,70\n{first.uscc},abc\n"
+            f"{first.uscc},101\n"
+        )
+        wizard = self._wizard(csv_text)
+        action = wizard.action_import()
+        self.assertEqual(action["res_model"], "gov.intermediary.evaluation.import")
+        self.assertIn("Row 3", wizard.report)
+        self.assertIn("Row 4", wizard.report)
+        self.assertIn("Row 5", wizard.report)
+        self.assertNotIn("Row 2:", wizard.report)
+        self.assertEqual(Evaluation.search_count([]), before)
+
+    def test_bad_files(self):
+        for content, filename in (
+            (b"", "empty.csv"),
+            (b"name,value\nx,1\n", "wrong.csv"),
+            (b"\x00\x01\x02", "binary.csv"),
+            (b"PK\x03\x04garbage", "broken.xlsx"),
+            (b"uscc,score\n", "results.txt"),
+        ):
+            with self.subTest(filename=filename), self.assertRaises(UserError):
+                self._wizard(content, filename=filename).action_import()
+
+
+@tagged("post_install", "-at_install")
+class TestResultsBulletin(IntermediaryCase):
+    def test_bulletin_html(self):
+        first, second = self._make(2)
+        self.env["gov.intermediary.evaluation"].create(
+            [
+                {"intermediary_id": first.id, "year": 2024, "source": "owner", "rating": 5},
+                {"intermediary_id": second.id, "year": 2024, "source": "department", "score": 55},
+            ]
+        )
+        scores = self.env["gov.intermediary.year.score"].publish_year(2024)
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "gov_service_center.action_report_gov_intermediary_results", scores.ids
+        )
+        html = html.decode()
+        self.assertIn(first.name, html)
+        self.assertIn(second.uscc, html)
+        self.assertIn("o_gov_report_results_table", html)
+
+
+@tagged("post_install", "-at_install")
+class TestResultsBulletinPdf(HttpCase):
+    def test_bulletin_pdf(self):
+        env = self.env(context=dict(self.env.context, tracking_disable=True))
+        intermediary = env["gov.intermediary"].create(
+            {"name": "GscPdf Co", "uscc": make_uscc(9501), "filing_state": "filed"}
+        )
+        env["gov.intermediary.evaluation"].create(
+            {"intermediary_id": intermediary.id, "year": 2024, "source": "center", "score": 88}
+        )
+        scores = env["gov.intermediary.year.score"].publish_year(2024)
+        pdf, report_format = (
+            env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("gov_service_center.action_report_gov_intermediary_results", scores.ids)
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
