@@ -2,3 +2,4 @@
 from . import main
 from . import intermediary
 from . import complaint
+from . import intermediary_portal

@@ -19,5 +19,6 @@ from . import gov_complaint
 from . import gov_intermediary_evaluation
 from . import gov_intermediary_year_score
 from . import gov_intermediary_draw
+from . import gov_credit_repair_request
 from . import gov_center_overview
 from . import res_config_settings

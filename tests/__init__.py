@@ -10,3 +10,4 @@ from . import test_intermediary_website
 from . import test_complaint
 from . import test_intermediary_evaluation
 from . import test_intermediary_draw
+from . import test_intermediary_portal
