@@ -284,11 +284,18 @@ class TestIntermediaryRegistry(IntermediaryCase):
                 )
         for user in (self.user_internal, self.user_portal, self.user_public):
             with self.assertRaises(AccessError):
+                self.env["gov.intermediary.qualification"].with_user(user).search([])
+            if user == self.user_portal:
+                # portal users read only the intermediary of their company
+                self.assertFalse(self.Intermediary.with_user(user).search([]))
+                self.assertFalse(self.env["gov.credit.restriction"].with_user(user).search([]))
+                with self.assertRaises(AccessError):
+                    intermediary.with_user(user).read(["name"])
+                continue
+            with self.assertRaises(AccessError):
                 self.Intermediary.with_user(user).search([])
             with self.assertRaises(AccessError):
                 self.env["gov.credit.restriction"].with_user(user).search([])
-            with self.assertRaises(AccessError):
-                self.env["gov.intermediary.qualification"].with_user(user).search([])
         admin = self.Intermediary.with_user(self.user_admin)
         admin.browse(intermediary.id).write({"legal_representative": "Zhang San"})
         admin.browse(intermediary.id).action_suspend()

@@ -174,9 +174,15 @@ class TestIntermediaryEvaluation(IntermediaryCase):
         evaluation.with_user(self.user_officer).write({"score": 85})
         for user in (self.user_internal, self.user_portal, self.user_public):
             with self.assertRaises(AccessError):
-                self.Evaluation.with_user(user).search([])
-            with self.assertRaises(AccessError):
                 self.Score.with_user(user).search([])
+            if user == self.user_portal:
+                # only the published evaluations of their own company
+                self.assertFalse(self.Evaluation.with_user(user).search([]))
+                with self.assertRaises(AccessError):
+                    evaluation.with_user(user).read(["score"])
+                continue
+            with self.assertRaises(AccessError):
+                self.Evaluation.with_user(user).search([])
         with self.assertRaises(AccessError):
             self.Score.with_user(self.user_officer).create(
                 {"intermediary_id": intermediary.id, "year": 2024}
