@@ -4,3 +4,6 @@ from . import policy
 from . import service_rating
 from . import consultation
 from . import honor_roll
+from . import intermediary
+from . import complaint
+from . import intermediary_portal

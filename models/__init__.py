@@ -23,6 +23,14 @@ from . import gov_window_score
 from . import gov_early_warning
 from . import gov_leader_notice
 from . import gov_service_star
+from . import gov_intermediary
+from . import gov_intermediary_qualification
+from . import gov_credit_restriction
+from . import gov_complaint
+from . import gov_intermediary_evaluation
+from . import gov_intermediary_year_score
+from . import gov_intermediary_draw
+from . import gov_credit_repair_request
 from . import gov_center_overview
 from . import res_config_settings
 from . import gov_policy_category

@@ -54,6 +54,11 @@ class GovCenterOverview(models.Model):
             ("avg_score_last_month", "Average staff score last month"),
             ("stars_published", "Service stars published"),
             ("open_rectifications", "Open rectifications"),
+            ("filed_intermediaries", "Filed intermediaries"),
+            ("short_service_types", "Intermediary service types in short supply"),
+            ("active_restrictions", "Active credit restrictions"),
+            ("open_complaints", "Open complaints"),
+            ("overdue_complaints", "Overdue complaints"),
         ],
         readonly=True,
     )
@@ -175,6 +180,27 @@ class GovCenterOverview(models.Model):
             SQL(
                 "SELECT 340, 'staff', 'open_rectifications', COUNT(*) FROM gov_inspection "
                 "WHERE state = 'confirmed' AND rectification_state = 'pending'"
+            ),
+            SQL(
+                "SELECT 200, 'intermediary', 'filed_intermediaries', COUNT(*) "
+                "FROM gov_intermediary WHERE active AND filing_state = 'filed'"
+            ),
+            SQL(
+                "SELECT 210, 'intermediary', 'short_service_types', COUNT(*) "
+                "FROM gov_intermediary_service_type WHERE active AND is_short"
+            ),
+            SQL(
+                "SELECT 220, 'intermediary', 'active_restrictions', COUNT(*) "
+                "FROM gov_credit_restriction WHERE state = 'active'"
+            ),
+            SQL(
+                "SELECT 230, 'intermediary', 'open_complaints', COUNT(*) "
+                "FROM gov_complaint WHERE state IN ('new', 'investigating', 'disposed')"
+            ),
+            SQL(
+                "SELECT 240, 'intermediary', 'overdue_complaints', COUNT(*) "
+                "FROM gov_complaint WHERE state IN ('new', 'investigating', 'disposed') "
+                "AND date_deadline < CURRENT_DATE"
             ),
         ]
 

@@ -13,3 +13,9 @@ from . import test_consultation_website
 from . import test_discipline
 from . import test_points_ledger
 from . import test_staff_recognition
+from . import test_intermediary
+from . import test_intermediary_website
+from . import test_complaint
+from . import test_intermediary_evaluation
+from . import test_intermediary_draw
+from . import test_intermediary_portal

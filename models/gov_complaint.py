@@ -1,0 +1,214 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+COMPLAINT_STATE_SELECTION = [
+    ("new", "Received"),
+    ("investigating", "Investigating"),
+    ("disposed", "Disposed"),
+    ("replied", "Replied"),
+    ("closed", "Closed"),
+]
+
+COMPLAINT_CHANNEL_SELECTION = [
+    ("website", "Website"),
+    ("phone", "Phone"),
+    ("on_site", "On Site"),
+    ("mailbox", "Complaint Box"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
+
+DEFAULT_DEADLINE_DAYS = 15
+DEADLINE_PARAM = "gov_service_center.complaint_deadline_days"
+# Unambiguous characters for the query code given to the complainant.
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
+QUERY_CODE_LENGTH = 10
+
+
+class GovComplaint(models.Model):
+    """A complaint handled along GB/T 36113: received, investigated, disposed,
+    replied to, closed."""
+
+    _name = "gov.complaint"
+    _description = "Complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    channel = fields.Selection(
+        COMPLAINT_CHANNEL_SELECTION, required=True, default="phone", tracking=True, index=True
+    )
+    complainant_name = fields.Char(tracking=True)
+    complainant_phone = fields.Char()
+    complainant_email = fields.Char()
+    keep_anonymous = fields.Boolean(
+        string="Anonymous in Public",
+        help="The complainant asked not to be named publicly; the contact details "
+        "are kept to send the reply.",
+    )
+    intermediary_id = fields.Many2one(
+        "gov.intermediary", string="Intermediary Concerned", index=True, tracking=True,
+        ondelete="restrict",
+    )
+    description = fields.Text(required=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "gov_complaint_attachment_rel",
+        "complaint_id",
+        "attachment_id",
+        string="Evidence",
+    )
+    date_received = fields.Date(
+        required=True, default=fields.Date.context_today, tracking=True, index=True
+    )
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="Received date plus the configured number of working days.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Assignee", index=True, tracking=True,
+        domain=[("share", "=", False)],
+    )
+    department_id = fields.Many2one(
+        "hr.department", string="Department", index=True, tracking=True
+    )
+    state = fields.Selection(
+        COMPLAINT_STATE_SELECTION, required=True, default="new", tracking=True, index=True,
+        copy=False,
+    )
+    outcome = fields.Text(string="Disposal Outcome", tracking=True)
+    is_upheld = fields.Boolean(
+        string="Upheld", tracking=True,
+        help="The investigation found the complaint justified.",
+    )
+    reply = fields.Text(string="Reply to the Complainant", tracking=True)
+    date_replied = fields.Date(readonly=True, copy=False)
+    date_closed = fields.Date(readonly=True, copy=False)
+    query_code = fields.Char(
+        required=True, readonly=True, copy=False, index=True,
+        default=lambda self: self._new_query_code(),
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+
+    _sql_constraints = [
+        ("query_code_unique", "unique(query_code)", "The query code must be unique."),
+    ]
+
+    @api.model
+    def _new_query_code(self):
+        return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
+
+    @api.model
+    def _deadline_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(DEADLINE_PARAM)
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_DEADLINE_DAYS
+        return days if days > 0 else DEFAULT_DEADLINE_DAYS
+
+    @api.depends("date_received")
+    def _compute_date_deadline(self):
+        days = self._deadline_days()
+        Calendar = self.env["gov.calendar.day"]
+        for complaint in self:
+            complaint.date_deadline = (
+                Calendar.add_working_days(complaint.date_received, days)
+                if complaint.date_received
+                else False
+            )
+
+    @api.depends("date_deadline", "state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for complaint in self:
+            complaint.is_overdue = bool(
+                complaint.state in ("new", "investigating", "disposed")
+                and complaint.date_deadline
+                and complaint.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'Overdue'."))
+        today = fields.Date.context_today(self)
+        domain = [
+            ("state", "in", ("new", "investigating", "disposed")),
+            ("date_deadline", "<", today),
+        ]
+        return domain if (operator == "=") == value else ["!", "&"] + domain
+
+    @api.constrains("complainant_phone", "complainant_email", "channel")
+    def _check_contact(self):
+        for complaint in self:
+            if complaint.channel == "website" and not (
+                complaint.complainant_phone or complaint.complainant_email
+            ):
+                raise ValidationError(
+                    self.env._("Give a phone number or an email address to receive the reply.")
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Complaints are never deleted; close them instead."))
+
+    # ------------------------------------------------------------------
+    # Workflow (GB/T 36113)
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed):
+        for complaint in self:
+            if complaint.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "The complaint %(name)s is not at the right step for this action.",
+                        name=complaint.display_name,
+                    )
+                )
+
+    def action_investigate(self):
+        self._check_state(("new",))
+        for complaint in self:
+            if not complaint.user_id:
+                complaint.user_id = self.env.user
+        self.write({"state": "investigating"})
+        return True
+
+    def action_dispose(self):
+        self._check_state(("investigating",))
+        for complaint in self:
+            if not (complaint.outcome or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Record the disposal outcome of %(name)s first.", name=complaint.display_name
+                    )
+                )
+        self.write({"state": "disposed"})
+        return True
+
+    def action_reply(self):
+        self._check_state(("disposed",))
+        for complaint in self:
+            if not (complaint.reply or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write the reply to the complainant of %(name)s first.",
+                        name=complaint.display_name,
+                    )
+                )
+        self.write({"state": "replied", "date_replied": fields.Date.context_today(self)})
+        return True
+
+    def action_close(self):
+        self._check_state(("replied",))
+        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        return True

@@ -1,0 +1,127 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+RESTRICTION_STATE_SELECTION = [
+    ("active", "Active"),
+    ("lifted", "Lifted"),
+]
+
+
+class GovCreditRestriction(models.Model):
+    _name = "gov.credit.restriction"
+    _description = "Credit Restriction"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _rec_name = "decision_ref"
+
+    intermediary_id = fields.Many2one(
+        "gov.intermediary",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    uscc = fields.Char(related="intermediary_id.uscc", string="USCC")
+    reason = fields.Text(required=True, tracking=True)
+    legal_basis = fields.Text(tracking=True)
+    decision_ref = fields.Char(string="Decision Number", required=True, tracking=True, index=True)
+    date_start = fields.Date(
+        string="Start Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        index=True,
+    )
+    date_end = fields.Date(string="End Date", tracking=True, index=True)
+    measures = fields.Text(
+        string="Restrictive Measures",
+        default=lambda self: self.env._(
+            "Removed from the public directory; excluded from random draws and "
+            "selections; excluded from commendation."
+        ),
+        tracking=True,
+    )
+    state = fields.Selection(
+        RESTRICTION_STATE_SELECTION,
+        required=True,
+        default="active",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    lift_reason = fields.Text(string="Lifting Reason", tracking=True, copy=False)
+    date_lifted = fields.Date(string="Lifted On", readonly=True, copy=False, tracking=True)
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for restriction in self:
+            if restriction.date_end and restriction.date_end < restriction.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The restriction %(ref)s cannot end before it starts.",
+                        ref=restriction.decision_ref,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "active") != "active":
+                raise UserError(
+                    self.env._("A credit restriction is always recorded as active, then lifted.")
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("gov_restriction_lifting"):
+            raise UserError(
+                self.env._("Use the Lift button to lift a credit restriction.")
+            )
+        if {"intermediary_id", "decision_ref", "date_start"} & set(vals):
+            if any(restriction.state == "lifted" for restriction in self):
+                raise UserError(self.env._("A lifted credit restriction cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Credit restrictions are never deleted: lift the restriction instead; "
+                "the record stays on file."
+            )
+        )
+
+    def action_lift(self, reason=None):
+        for restriction in self:
+            if restriction.state != "active":
+                raise UserError(
+                    self.env._(
+                        "The restriction %(ref)s is already lifted.", ref=restriction.decision_ref
+                    )
+                )
+            lift_reason = (reason or restriction.lift_reason or "").strip()
+            if not lift_reason:
+                raise UserError(
+                    self.env._(
+                        "Give the reason for lifting the restriction %(ref)s first.",
+                        ref=restriction.decision_ref,
+                    )
+                )
+            restriction.with_context(gov_restriction_lifting=True).write(
+                {
+                    "state": "lifted",
+                    "lift_reason": lift_reason,
+                    "date_lifted": fields.Date.context_today(self),
+                }
+            )
+        return True
+
+    @api.model
+    def _cron_lift_expired(self):
+        today = fields.Date.context_today(self)
+        expired = self.search(
+            [("state", "=", "active"), ("date_end", "!=", False), ("date_end", "<", today)]
+        )
+        expired.action_lift(reason=self.env._("The restriction period has ended."))
+        return True

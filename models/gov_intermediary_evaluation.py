@@ -1,0 +1,103 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+EVALUATION_SOURCE_SELECTION = [
+    ("owner", "Project Owner"),
+    ("department", "Industry Department"),
+    ("center", "Service Center"),
+    ("third_party", "Third Party"),
+]
+
+# Context key set by the yearly publication: the only writer of frozen rows.
+PUBLISH_CONTEXT_KEY = "gov_evaluation_publishing"
+
+
+class GovIntermediaryEvaluation(models.Model):
+    _name = "gov.intermediary.evaluation"
+    _description = "Intermediary Evaluation"
+    _inherit = ["mail.thread"]
+    _order = "year desc, intermediary_id, id"
+
+    intermediary_id = fields.Many2one(
+        "gov.intermediary", required=True, index=True, ondelete="restrict", tracking=True
+    )
+    year = fields.Integer(
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: fields.Date.context_today(self).year,
+    )
+    source = fields.Selection(
+        EVALUATION_SOURCE_SELECTION, required=True, default="owner", index=True, tracking=True
+    )
+    rating = fields.Integer(
+        string="Owner Rating (1-5)",
+        help="Project owners rate from 1 (very dissatisfied) to 5 (very satisfied); "
+        "the rating is converted to a score of 20 to 100.",
+    )
+    score = fields.Float(string="Score (0-100)", digits=(5, 2), tracking=True)
+    evaluator = fields.Char(help="Project, department or body that gave the evaluation.")
+    comment = fields.Text()
+    is_frozen = fields.Boolean(
+        string="Frozen", readonly=True, copy=False,
+        help="The results of the year have been published: the evaluation cannot change.",
+    )
+
+    @api.model
+    def _prepare_vals(self, vals, source=None):
+        source = vals.get("source", source)
+        if source == "owner" and vals.get("rating"):
+            vals["score"] = vals["rating"] * 20.0
+        return vals
+
+    @api.constrains("source", "rating", "score", "year")
+    def _check_values(self):
+        for evaluation in self:
+            if evaluation.source == "owner" and not 1 <= evaluation.rating <= 5:
+                raise ValidationError(
+                    self.env._("An owner evaluation is a rating from 1 to 5.")
+                )
+            if not 0 <= evaluation.score <= 100:
+                raise ValidationError(self.env._("A score lies between 0 and 100."))
+            if not 2000 <= evaluation.year <= 2100:
+                raise ValidationError(
+                    self.env._("%(year)s is not a valid year.", year=evaluation.year)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._prepare_vals(vals)
+        published_years = set(
+            self.env["gov.intermediary.year.score"].sudo().search(
+                [("state", "=", "published"),
+                 ("year", "in", [vals.get("year") for vals in vals_list if vals.get("year")])]
+            ).mapped("year")
+        )
+        for vals in vals_list:
+            if vals.get("year") in published_years:
+                raise UserError(
+                    self.env._(
+                        "The results of %(year)s are published: no evaluation can be added.",
+                        year=vals["year"],
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get(PUBLISH_CONTEXT_KEY) and any(self.mapped("is_frozen")):
+            raise UserError(
+                self.env._("Evaluations of a published year are frozen and cannot change.")
+            )
+        if "rating" in vals:
+            for evaluation in self:
+                evaluation_vals = dict(vals)
+                self._prepare_vals(evaluation_vals, evaluation.source)
+                super(GovIntermediaryEvaluation, evaluation).write(evaluation_vals)
+            return True
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Evaluations are never deleted."))
