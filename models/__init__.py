@@ -14,3 +14,8 @@ from . import gov_service_window
 from . import gov_form_submission
 from . import gov_center_overview
 from . import res_config_settings
+from . import hr_employee_public
+from . import gov_training_record
+from . import gov_attendance_device
+from . import hr_attendance
+from . import gov_attendance_punch
