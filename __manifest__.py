@@ -26,6 +26,7 @@
         "data/ir_cron_data.xml",
         "wizards/gov_approval_item_change_wizard_views.xml",
         "wizards/gov_precondition_remove_wizard_views.xml",
+        "wizards/gov_attendance_import_wizard_views.xml",
         "views/gov_approval_item_views.xml",
         "views/gov_approval_item_change_views.xml",
         "views/gov_approval_precondition_views.xml",

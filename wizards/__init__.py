@@ -1,2 +1,3 @@
 from . import gov_approval_item_change_wizard
 from . import gov_precondition_remove_wizard
+from . import gov_attendance_import_wizard
