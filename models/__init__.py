@@ -19,3 +19,4 @@ from . import gov_training_record
 from . import gov_attendance_device
 from . import hr_attendance
 from . import gov_attendance_punch
+from . import gov_attendance_day

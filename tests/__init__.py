@@ -7,3 +7,4 @@ from . import test_website_catalog
 from . import test_reports
 from . import test_attendance_punch
 from . import test_attendance_import
+from . import test_attendance_day

@@ -1,3 +1,4 @@
 from . import gov_approval_item_change_wizard
 from . import gov_precondition_remove_wizard
 from . import gov_attendance_import_wizard
+from . import gov_attendance_evaluate_wizard
