@@ -20,3 +20,4 @@ from . import gov_attendance_device
 from . import hr_attendance
 from . import gov_attendance_punch
 from . import gov_attendance_day
+from . import gov_queue_ticket

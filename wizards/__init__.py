@@ -2,3 +2,4 @@ from . import gov_approval_item_change_wizard
 from . import gov_precondition_remove_wizard
 from . import gov_attendance_import_wizard
 from . import gov_attendance_evaluate_wizard
+from . import gov_queue_transfer_wizard
