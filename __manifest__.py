@@ -64,6 +64,7 @@
         "demo/gov_approval_item_demo.xml",
         "demo/gov_approval_item_change_demo.xml",
         "demo/gov_precondition_review_demo.xml",
+        "demo/gov_attendance_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -12,8 +12,7 @@ from . import gov_precondition_review
 from . import gov_hall_zone
 from . import gov_service_window
 from . import gov_form_submission
-from . import gov_center_overview
-from . import res_config_settings
+# attendance and hall queue (before the overview, whose view reads their tables)
 from . import hr_employee_public
 from . import gov_training_record
 from . import gov_attendance_device
@@ -21,3 +20,5 @@ from . import hr_attendance
 from . import gov_attendance_punch
 from . import gov_attendance_day
 from . import gov_queue_ticket
+from . import gov_center_overview
+from . import res_config_settings

@@ -326,3 +326,97 @@ class GovAttendancePunch(models.Model):
                     "reason": False,
                 })
         return result
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_demo_load(self):
+        """Demo: a month of punches of the demo staff, their results, tickets."""
+        import random
+
+        import pytz
+
+        rng = random.Random(2014)
+        ref = self.env.ref
+        devices = {
+            "fingerprint": ref("gov_service_center.attendance_demo_device_fingerprint"),
+            "face": ref("gov_service_center.attendance_demo_device_face"),
+        }
+        employees = self.env["hr.employee"].browse(
+            ref(f"gov_service_center.attendance_demo_employee_{i:03d}").id for i in range(1, 121)
+        )
+        tz = pytz.timezone("Asia/Shanghai")
+        Calendar = self.env["gov.calendar.day"]
+        today = fields.Date.context_today(self)
+        batches = defaultdict(list)
+        for offset in range(30, 0, -1):
+            day = today - timedelta(days=offset)
+            if not Calendar.is_working_day(day):
+                continue
+            for employee in employees:
+                roll = rng.random()
+                if roll < 0.01:
+                    continue  # absent
+                method = "face" if employee.gov_face_consent and rng.random() < 0.6 else "fingerprint"
+                minutes_in = rng.randint(-25, -2) if roll > 0.06 else rng.randint(3, 25)  # 5 % late
+                check_in = datetime.combine(day, datetime.min.time()).replace(hour=8) + timedelta(
+                    minutes=minutes_in, seconds=rng.randint(0, 59)
+                )
+                check_out = datetime.combine(day, datetime.min.time()).replace(hour=17) + timedelta(
+                    minutes=rng.randint(1, 30), seconds=rng.randint(0, 59)
+                )
+                times = [check_in] if roll < 0.03 else [check_in, check_out]  # 2 % missed
+                for kind, local in zip(("in", "out"), times):
+                    utc = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+                    batches[method].append({
+                        "id": f"{day:%Y%m%d}-{employee.barcode}-{kind}",
+                        "badge": employee.barcode,
+                        "time": utc.strftime(TIME_FORMAT),
+                        "method": method,
+                    })
+        for method, punches in batches.items():
+            for first in range(0, len(punches), 2000):
+                self._gov_ingest(devices[method], punches[first:first + 2000])
+        self.env["gov.attendance.day"]._gov_evaluate(
+            today - timedelta(days=30), today - timedelta(days=1), employees
+        )
+        self._gov_demo_tickets(rng, today)
+
+    @api.model
+    def _gov_demo_tickets(self, rng, today):
+        import pytz
+
+        Ticket = self.env["gov.queue.ticket"].sudo()
+        tz = pytz.timezone("Asia/Shanghai")
+        ref = self.env.ref
+        zones = [ref(f"gov_service_center.attendance_demo_{xid}")
+                 for xid in ("zone_approval", "zone_public", "zone_consult")]
+        windows = self.env["gov.service.window"].search([("zone_id", "in", [z.id for z in zones])])
+        tickets = Ticket.create([
+            {"zone_id": rng.choice(zones).id,
+             "priority": "elderly" if rng.random() < 0.08 else "normal"}
+            for _i in range(60)
+        ])
+        for index, ticket in enumerate(tickets):
+            local = datetime.combine(today, datetime.min.time()).replace(hour=9) + timedelta(
+                minutes=index * 4
+            )
+            taken = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+            vals = {"taken_at": taken, "hour": local.hour}
+            zone_windows = windows.filtered(lambda w, z=ticket.zone_id: w.zone_id == z)
+            if index < 45 and zone_windows:
+                window = rng.choice(zone_windows)
+                called = taken + timedelta(minutes=rng.randint(2, 25))
+                served = called + timedelta(minutes=1)
+                vals.update(
+                    state="done" if index < 40 else "serving",
+                    window_id=window.id,
+                    employee_id=window.employee_ids[:1].id or self.env["hr.employee"].search(
+                        [("gov_window_id", "=", window.id)], limit=1).id,
+                    called_at=called,
+                    served_at=served,
+                    done_at=served + timedelta(minutes=rng.randint(3, 20)) if index < 40 else False,
+                    call_count=1,
+                )
+            ticket.write(vals)

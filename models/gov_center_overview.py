@@ -39,6 +39,11 @@ class GovCenterOverview(models.Model):
             ("preconditions_in_force", "Preconditions in force"),
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
+            # window staff attendance and hall queue
+            ("staff_on_duty_today", "Window staff on duty now"),
+            ("late_arrivals_this_month", "Late arrivals this month"),
+            ("visitors_today", "Visitors today (queue tickets)"),
+            ("average_wait_today", "Average wait today (minutes)"),
         ],
         readonly=True,
     )
@@ -96,6 +101,28 @@ class GovCenterOverview(models.Model):
                 "FROM gov_approval_precondition WHERE state = 'removed' "
                 "AND EXTRACT(YEAR FROM removal_date)::int = %s",
                 year,
+            ),
+            # window staff attendance and hall queue (local day of the hall)
+            SQL(
+                "SELECT 300, 'staff', 'staff_on_duty_today', COUNT(DISTINCT a.employee_id) "
+                "FROM hr_attendance a JOIN hr_employee e ON e.id = a.employee_id "
+                "WHERE e.gov_window_id IS NOT NULL AND a.check_out IS NULL "
+                "AND (a.check_in AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')::date "
+                "= (now() AT TIME ZONE 'Asia/Shanghai')::date"
+            ),
+            SQL(
+                "SELECT 310, 'staff', 'late_arrivals_this_month', COUNT(*) "
+                "FROM gov_attendance_day WHERE late_minutes > 0 "
+                "AND date >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date"
+            ),
+            SQL(
+                "SELECT 320, 'staff', 'visitors_today', COUNT(*) FROM gov_queue_ticket "
+                "WHERE date = (now() AT TIME ZONE 'Asia/Shanghai')::date"
+            ),
+            SQL(
+                "SELECT 330, 'staff', 'average_wait_today', COALESCE(ROUND(AVG(wait_minutes)::numeric, 1), 0) "
+                "FROM gov_queue_ticket WHERE date = (now() AT TIME ZONE 'Asia/Shanghai')::date "
+                "AND called_at IS NOT NULL"
             ),
         ]
 

@@ -125,18 +125,21 @@ class GovQueueTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         now, local = self._gov_local_now()
+        last_numbers = {}
+        self.flush_model()
         for vals in vals_list:
             zone = self.env["gov.hall.zone"].browse(vals["zone_id"])
-            # one number at a time per zone: lock the zone row
-            self.env.cr.execute(
-                SQL("SELECT id FROM gov_hall_zone WHERE id = %s FOR UPDATE", zone.id)
-            )
-            self.flush_model()
-            self.env.cr.execute(SQL(
-                "SELECT COALESCE(MAX(sequence_number), 0) FROM gov_queue_ticket "
-                "WHERE zone_id = %s AND date = %s", zone.id, local.date(),
-            ))
-            number = self.env.cr.fetchone()[0] + 1
+            if zone.id not in last_numbers:
+                # one number at a time per zone: lock the zone row
+                self.env.cr.execute(
+                    SQL("SELECT id FROM gov_hall_zone WHERE id = %s FOR UPDATE", zone.id)
+                )
+                self.env.cr.execute(SQL(
+                    "SELECT COALESCE(MAX(sequence_number), 0) FROM gov_queue_ticket "
+                    "WHERE zone_id = %s AND date = %s", zone.id, local.date(),
+                ))
+                last_numbers[zone.id] = self.env.cr.fetchone()[0]
+            number = last_numbers[zone.id] = last_numbers[zone.id] + 1
             if number > MAX_TICKETS_PER_DAY:
                 raise UserError(self.env._("No more tickets can be given in this zone today."))
             vals.update(

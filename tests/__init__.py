@@ -9,3 +9,4 @@ from . import test_attendance_punch
 from . import test_attendance_import
 from . import test_attendance_day
 from . import test_queue_ticket
+from . import test_attendance_access

@@ -42,6 +42,11 @@ class TestQueueTicket(GovQueueCase):
             next_day = self._take()
         self.assertEqual((first.name, second.name, other.name, next_day.name),
                          ("A001", "A002", "B001", "A001"))
+        with freeze_time("2026-03-11 01:00:00"):
+            batch = self.env["gov.queue.ticket"].sudo().create(
+                [{"zone_id": self.zone_a.id}, {"zone_id": self.zone_b.id}, {"zone_id": self.zone_a.id}]
+            )
+        self.assertEqual(batch.mapped("name"), ["A002", "B001", "A003"])
         self.assertEqual(first.hour, 9)  # local time (Asia/Shanghai)
         self.assertNotEqual(first.sudo().access_token, second.sudo().access_token)
 
