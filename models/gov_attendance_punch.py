@@ -369,15 +369,15 @@ class GovAttendancePunch(models.Model):
                 times = [check_in] if roll < 0.03 else [check_in, check_out]  # 2 % missed
                 for kind, local in zip(("in", "out"), times):
                     utc = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
-                    batches[method].append({
+                    batches[(day, method)].append({
                         "id": f"{day:%Y%m%d}-{employee.barcode}-{kind}",
                         "badge": employee.barcode,
                         "time": utc.strftime(TIME_FORMAT),
                         "method": method,
                     })
-        for method, punches in batches.items():
-            for first in range(0, len(punches), 2000):
-                self._gov_ingest(devices[method], punches[first:first + 2000])
+        # the terminals post their punches as they come: day after day
+        for (_day, method), punches in sorted(batches.items()):
+            self._gov_ingest(devices[method], punches)
         self.env["gov.attendance.day"]._gov_evaluate(
             today - timedelta(days=30), today - timedelta(days=1), employees
         )

@@ -124,6 +124,7 @@ class GovQueueTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # the same dict may be passed twice
         now, local = self._gov_local_now()
         last_numbers = {}
         self.flush_model()

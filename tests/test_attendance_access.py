@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from .common import GovServiceCenterCase
@@ -64,3 +65,34 @@ class TestAttendanceAccessMatrix(GovServiceCenterCase):
         self.assertEqual(Punch.with_user(staff_user).search([]).employee_id, mine)
         self.assertFalse(Punch.with_user(self.user_internal).search([]))
         self.assertEqual(len(Punch.with_user(self.user_viewer).search([])), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceOverview(GovServiceCenterCase):
+    def _figures(self):
+        self.env.flush_all()
+        self.env["gov.center.overview"].invalidate_model()
+        return {
+            row.metric: row.value
+            for row in self.env["gov.center.overview"].search([("area", "=", "staff")])
+        }
+
+    def test_staff_and_queue_figures(self):
+        before = self._figures()
+        for key in ("staff_on_duty_today", "late_arrivals_this_month", "visitors_today",
+                    "average_wait_today"):
+            self.assertIn(key, before)
+        zone = self.env["gov.hall.zone"].create({"name": "Zone", "code": "OVZ", "ticket_prefix": "O"})
+        tickets = self.env["gov.queue.ticket"].sudo().create([{"zone_id": zone.id}] * 3)
+        window = self.env["gov.service.window"].create({"name": "W", "code": "OVW", "zone_id": zone.id})
+        tickets[0]._gov_call(window)
+        employee = self.env["hr.employee"].create({"name": "On duty", "gov_window_id": window.id})
+        self.env["hr.attendance"].create({"employee_id": employee.id, "check_in": fields.Datetime.now()})
+        self.env["gov.attendance.day"].sudo().create({
+            "employee_id": employee.id, "date": fields.Date.context_today(self.env.user),
+            "result": "late", "late_minutes": 7,
+        })
+        after = self._figures()
+        self.assertEqual(after["visitors_today"], before["visitors_today"] + 3)
+        self.assertEqual(after["staff_on_duty_today"], before["staff_on_duty_today"] + 1)
+        self.assertEqual(after["late_arrivals_this_month"], before["late_arrivals_this_month"] + 1)
