@@ -7,3 +7,5 @@ from . import honor_roll
 from . import intermediary
 from . import complaint
 from . import intermediary_portal
+from . import attendance
+from . import hall

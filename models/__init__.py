@@ -31,6 +31,14 @@ from . import gov_intermediary_evaluation
 from . import gov_intermediary_year_score
 from . import gov_intermediary_draw
 from . import gov_credit_repair_request
+# attendance and hall queue (before the overview, whose view reads their tables)
+from . import hr_employee_public
+from . import gov_training_record
+from . import gov_attendance_device
+from . import hr_attendance
+from . import gov_attendance_punch
+from . import gov_attendance_day
+from . import gov_queue_ticket
 from . import gov_center_overview
 from . import res_config_settings
 from . import gov_policy_category

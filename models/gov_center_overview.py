@@ -59,6 +59,11 @@ class GovCenterOverview(models.Model):
             ("active_restrictions", "Active credit restrictions"),
             ("open_complaints", "Open complaints"),
             ("overdue_complaints", "Overdue complaints"),
+            # window staff attendance and hall queue
+            ("staff_on_duty_today", "Window staff on duty now"),
+            ("late_arrivals_this_month", "Late arrivals this month"),
+            ("visitors_today", "Visitors today (queue tickets)"),
+            ("average_wait_today", "Average wait today (minutes)"),
         ],
         readonly=True,
     )
@@ -201,6 +206,28 @@ class GovCenterOverview(models.Model):
                 "SELECT 240, 'intermediary', 'overdue_complaints', COUNT(*) "
                 "FROM gov_complaint WHERE state IN ('new', 'investigating', 'disposed') "
                 "AND date_deadline < CURRENT_DATE"
+            ),
+            # window staff attendance and hall queue (local day of the hall)
+            SQL(
+                "SELECT 350, 'staff', 'staff_on_duty_today', COUNT(DISTINCT a.employee_id) "
+                "FROM hr_attendance a JOIN hr_employee e ON e.id = a.employee_id "
+                "WHERE e.gov_window_id IS NOT NULL AND a.check_out IS NULL "
+                "AND (a.check_in AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')::date "
+                "= (now() AT TIME ZONE 'Asia/Shanghai')::date"
+            ),
+            SQL(
+                "SELECT 360, 'staff', 'late_arrivals_this_month', COUNT(*) "
+                "FROM gov_attendance_day WHERE late_minutes > 0 "
+                "AND date >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date"
+            ),
+            SQL(
+                "SELECT 370, 'staff', 'visitors_today', COUNT(*) FROM gov_queue_ticket "
+                "WHERE date = (now() AT TIME ZONE 'Asia/Shanghai')::date"
+            ),
+            SQL(
+                "SELECT 380, 'staff', 'average_wait_today', COALESCE(ROUND(AVG(wait_minutes)::numeric, 1), 0) "
+                "FROM gov_queue_ticket WHERE date = (now() AT TIME ZONE 'Asia/Shanghai')::date "
+                "AND called_at IS NOT NULL"
             ),
         ]
 

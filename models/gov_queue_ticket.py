@@ -1,0 +1,285 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import uuid
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+STATE_SELECTION = [
+    ("waiting", "Waiting"),
+    ("called", "Called"),
+    ("serving", "Being Served"),
+    ("done", "Done"),
+    ("skipped", "Skipped"),
+]
+PRIORITY_SELECTION = [
+    ("normal", "Normal"),
+    ("elderly", "Elderly"),
+    ("disabled", "Disabled"),
+    ("other", "Other Priority"),
+]
+MAX_TICKETS_PER_DAY = 9999
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+class GovQueueTicket(models.Model):
+    """A queue ticket (排队叫号) taken at the hall entrance.
+
+    The number is the zone's ticket prefix followed by a sequence that
+    restarts every day for each zone. Priority tickets (elderly, disabled
+    citizens: green channel) are called before the others. A transfer to
+    another zone or item puts the ticket back in the queue with its original
+    time, so the wait is counted from the first ticket. A ticket holds no
+    personal data of the citizen.
+    """
+
+    _name = "gov.queue.ticket"
+    _description = "Queue Ticket"
+    _order = "date desc, is_priority desc, taken_at, id"
+
+    name = fields.Char(string="Number", required=True, readonly=True, index=True, default="/")
+    zone_id = fields.Many2one(
+        "gov.hall.zone", string="Zone", required=True, index=True, ondelete="restrict"
+    )
+    item_id = fields.Many2one(
+        "gov.approval.item", string="Approval Item", index=True, ondelete="set null"
+    )
+    window_id = fields.Many2one(
+        "gov.service.window", string="Window", index=True, ondelete="set null", readonly=True
+    )
+    employee_id = fields.Many2one(
+        "hr.employee", string="Served by", index=True, ondelete="set null", readonly=True
+    )
+    priority = fields.Selection(PRIORITY_SELECTION, default="normal", required=True)
+    is_priority = fields.Boolean(compute="_compute_is_priority", store=True, index=True)
+    state = fields.Selection(STATE_SELECTION, default="waiting", required=True, index=True, readonly=True)
+    date = fields.Date(required=True, index=True, readonly=True)
+    sequence_number = fields.Integer(readonly=True)
+    hour = fields.Integer(string="Hour Taken", readonly=True, aggregator=None,
+                          help="Local hour at which the ticket was taken (per-hour figures).")
+    taken_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    called_at = fields.Datetime(readonly=True)
+    served_at = fields.Datetime(readonly=True)
+    done_at = fields.Datetime(readonly=True)
+    wait_minutes = fields.Float(
+        compute="_compute_durations", store=True, aggregator="avg", digits=(16, 1),
+        help="From taking the ticket to the (last) call.",
+    )
+    service_minutes = fields.Float(
+        compute="_compute_durations", store=True, aggregator="avg", digits=(16, 1),
+        help="From the start of the service to its end.",
+    )
+    transfer_count = fields.Integer(readonly=True)
+    call_count = fields.Integer(readonly=True)
+    access_token = fields.Char(
+        required=True, readonly=True, copy=False, index=True,
+        default=lambda self: uuid.uuid4().hex, groups="base.group_user",
+    )
+    rating_url = fields.Char(compute="_compute_rating_url")
+
+    _sql_constraints = [
+        ("number_unique", "unique(zone_id, date, sequence_number)",
+         "A ticket number is given once per zone and day."),
+        ("token_unique", "unique(access_token)", "The access token of a ticket must be unique."),
+    ]
+
+    @api.depends("priority")
+    def _compute_is_priority(self):
+        for ticket in self:
+            ticket.is_priority = ticket.priority != "normal"
+
+    @api.depends("taken_at", "called_at", "served_at", "done_at")
+    def _compute_durations(self):
+        for ticket in self:
+            ticket.wait_minutes = (
+                (ticket.called_at - ticket.taken_at).total_seconds() / 60
+                if ticket.called_at and ticket.taken_at else 0.0
+            )
+            ticket.service_minutes = (
+                (ticket.done_at - ticket.served_at).total_seconds() / 60
+                if ticket.done_at and ticket.served_at else 0.0
+            )
+
+    def _compute_rating_url(self):
+        base = self.get_base_url()
+        for ticket in self:
+            ticket.rating_url = f"{base}/service-rating?ticket={ticket.sudo().access_token}"
+
+    @api.model
+    def _gov_tz(self):
+        name = self.env["ir.config_parameter"].sudo().get_param(
+            "gov_service_center.hall_tz", DEFAULT_TZ
+        )
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            return pytz.timezone(DEFAULT_TZ)
+
+    @api.model
+    def _gov_local_now(self):
+        now = fields.Datetime.now()
+        return now, pytz.utc.localize(now).astimezone(self._gov_tz())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # the same dict may be passed twice
+        now, local = self._gov_local_now()
+        last_numbers = {}
+        self.flush_model()
+        for vals in vals_list:
+            zone = self.env["gov.hall.zone"].browse(vals["zone_id"])
+            if zone.id not in last_numbers:
+                # one number at a time per zone: lock the zone row
+                self.env.cr.execute(
+                    SQL("SELECT id FROM gov_hall_zone WHERE id = %s FOR UPDATE", zone.id)
+                )
+                self.env.cr.execute(SQL(
+                    "SELECT COALESCE(MAX(sequence_number), 0) FROM gov_queue_ticket "
+                    "WHERE zone_id = %s AND date = %s", zone.id, local.date(),
+                ))
+                last_numbers[zone.id] = self.env.cr.fetchone()[0]
+            number = last_numbers[zone.id] = last_numbers[zone.id] + 1
+            if number > MAX_TICKETS_PER_DAY:
+                raise UserError(self.env._("No more tickets can be given in this zone today."))
+            vals.update(
+                date=local.date(),
+                hour=local.hour,
+                taken_at=now,
+                sequence_number=number,
+                name=f"{zone.ticket_prefix or ''}{number:03d}",
+            )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_admin(self):
+        if not self.env.user.has_group("gov_service_center.group_gov_admin"):
+            raise UserError(self.env._("Queue tickets are kept for the hall statistics."))
+
+    # ------------------------------------------------------------------
+    # Window console
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_my_window(self):
+        window = self.env.user.employee_id.gov_window_id
+        if not window:
+            raise UserError(
+                self.env._("You are not assigned to a service window: ask the hall administrator.")
+            )
+        return window
+
+    @api.model
+    def action_call_next(self, window=None):
+        """Call the next waiting ticket of the window's zone (priority first)."""
+        window = window or self._gov_my_window()
+        _now, local = self._gov_local_now()
+        query = SQL(
+            """SELECT id FROM gov_queue_ticket
+                WHERE state = 'waiting' AND zone_id = %s AND date = %s
+                  AND (item_id IS NULL OR %s OR item_id = ANY(%s))
+                ORDER BY is_priority DESC, taken_at, id
+                LIMIT 1 FOR UPDATE SKIP LOCKED""",
+            window.zone_id.id, local.date(), not window.item_ids, window.item_ids.ids,
+        )
+        self.flush_model()
+        self.env.cr.execute(query)
+        row = self.env.cr.fetchone()
+        if not row:
+            raise UserError(self.env._("Nobody is waiting for window %(window)s.", window=window.display_name))
+        ticket = self.browse(row[0])
+        ticket._gov_call(window)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": ticket.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _gov_check_state(self, *states):
+        for ticket in self:
+            if ticket.state not in states:
+                raise UserError(self.env._(
+                    "Ticket %(number)s is %(state)s: this action is not possible.",
+                    number=ticket.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[ticket.state],
+                ))
+
+    def _gov_call(self, window):
+        self._gov_check_state("waiting", "called")
+        employee = self.env.user.employee_id
+        for ticket in self:
+            ticket.write({
+                "state": "called",
+                "window_id": window.id,
+                "employee_id": employee.id if employee else False,
+                "called_at": fields.Datetime.now(),
+                "call_count": ticket.call_count + 1,
+            })
+
+    def action_recall(self):
+        for ticket in self:
+            ticket._gov_call(ticket.window_id or self._gov_my_window())
+
+    def action_serve(self):
+        self._gov_check_state("called")
+        self.write({"state": "serving", "served_at": fields.Datetime.now()})
+
+    def action_done(self):
+        self._gov_check_state("serving", "called")
+        now = fields.Datetime.now()
+        for ticket in self:
+            ticket.write({"state": "done", "served_at": ticket.served_at or now, "done_at": now})
+
+    def action_skip(self):
+        self._gov_check_state("called")
+        self.write({"state": "skipped"})
+
+    def action_transfer(self, zone, item=None):
+        """Send the ticket to another zone or item; it keeps its waiting time."""
+        self._gov_check_state("waiting", "called", "serving", "skipped")
+        for ticket in self:
+            ticket.write({
+                "state": "waiting",
+                "zone_id": zone.id,
+                "item_id": item.id if item else False,
+                "window_id": False,
+                "employee_id": False,
+                "called_at": False,
+                "served_at": False,
+                "transfer_count": ticket.transfer_count + 1,
+            })
+
+    def action_open_transfer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "gov.queue.transfer.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id, "default_zone_id": self.zone_id.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Public pages (no personal data)
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_display_data(self, limit=10):
+        _now, local = self._gov_local_now()
+        tickets = self.sudo().search_fetch(
+            [("date", "=", local.date()), ("state", "in", ("called", "serving"))],
+            ["name", "window_id", "state", "called_at"],
+            order="called_at desc, id desc",
+            limit=limit,
+        )
+        waiting = dict(self.sudo()._read_group(
+            [("date", "=", local.date()), ("state", "=", "waiting")], ["zone_id"], ["__count"]
+        ))
+        return tickets, waiting
+
+    @api.model
+    def _gov_local_datetime(self, value):
+        if not value:
+            return ""
+        return pytz.utc.localize(value).astimezone(self._gov_tz()).strftime("%H:%M")
