@@ -24,3 +24,4 @@ from . import test_attendance_import
 from . import test_attendance_day
 from . import test_queue_ticket
 from . import test_attendance_access
+from . import test_integration
