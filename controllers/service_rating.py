@@ -168,7 +168,7 @@ class GovServiceRatingWebsite(http.Controller):
             "window_id": target.get("window_id", False),
             "employee_id": target.get("employee_id", False),
             "item_id": target.get("item_id", False),
-            "ticket_res_id": target.get("ticket_res_id", False),
+            "ticket_res_id": target.get("ticket_res_id") or None,
             "ticket_ref": target.get("ticket_ref", False),
             "rater_name": values.get("rater_name") or False,
             "rater_phone": values.get("rater_phone") or False,

@@ -213,6 +213,9 @@ class GovServiceRating(models.Model):
         Calendar = self.env["gov.calendar.day"]
         verify_days = self._get_param("rating_verify_days")
         for vals in vals_list:
+            if not vals.get("ticket_res_id"):
+                # no ticket: keep the column NULL (0 would collide in the unique index)
+                vals.pop("ticket_res_id", None)
             level = vals.get("level")
             if not isinstance(level, int) or not 1 <= level <= 5:
                 raise ValidationError(self.env._("The rating level goes from 1 to 5."))

@@ -1,7 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
-import csv
-import io
 from collections import defaultdict
 from datetime import datetime
 
@@ -10,10 +8,8 @@ from markupsafe import Markup, escape
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-try:
-    import openpyxl
-except ImportError:  # pragma: no cover
-    openpyxl = None
+from .tabular_file import read_tabular_file
+
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 200000
@@ -60,12 +56,7 @@ class GovAttendanceImportWizard(models.TransientModel):
         data = base64.b64decode(self.file)
         if len(data) > MAX_FILE_BYTES:
             raise UserError(self.env._("The file is larger than 10 MB: split it."))
-        name = (self.filename or "").lower()
-        if name.endswith(".xlsx") or data[:2] == b"PK":
-            rows = self._read_xlsx(data)
-        else:
-            rows = self._read_csv(data)
-        rows = list(rows)
+        rows = read_tabular_file(self.env, data, self.filename)
         if not rows:
             raise UserError(self.env._("The file is empty."))
         header = [HEADER_ALIASES.get(str(cell or "").strip().lower()) for cell in rows[0]]
@@ -94,36 +85,6 @@ class GovAttendanceImportWizard(models.TransientModel):
                 values[key] = cell
             result.append(values)
         return result
-
-    def _read_csv(self, data):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UserError(self.env._("The file is neither UTF-8 nor GB18030 text."))
-        if "\x00" in text:
-            raise UserError(self.env._("The file contains NUL characters: it is not a CSV file."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            return list(csv.reader(io.StringIO(text), dialect))
-        except csv.Error as exc:
-            raise UserError(self.env._("The CSV file cannot be read: %(error)s", error=exc)) from exc
-
-    def _read_xlsx(self, data):
-        if openpyxl is None:
-            raise UserError(self.env._("Reading XLSX files needs the openpyxl library."))
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # corrupt or foreign file
-            raise UserError(self.env._("The XLSX file cannot be read.")) from exc
 
     # ------------------------------------------------------------------
     def _html_table(self, headers, rows):

@@ -1,13 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Import of the yearly third-party evaluation results (CSV or XLSX)."""
 import base64
-import csv
-import io
 
 from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..models.gov_intermediary import normalize_uscc
+from .tabular_file import read_tabular_file
 
 MAX_ROWS = 5000
 USCC_HEADERS = {"uscc", "统一社会信用代码"}
@@ -38,41 +37,12 @@ class GovIntermediaryEvaluationImport(models.TransientModel):
         if not raw:
             raise UserError(self.env._("Choose a non-empty CSV or XLSX file."))
         name = (self.filename or "").lower()
-        if name.endswith(".xlsx"):
-            try:
-                import openpyxl
-
-                workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-                sheet = workbook.worksheets[0]
-                rows = []
-                for row in sheet.iter_rows(values_only=True):
-                    rows.append(["" if cell is None else str(cell).strip() for cell in row])
-                    if len(rows) > MAX_ROWS + 1:
-                        break
-                return rows
-            except Exception as error:  # any broken workbook
-                raise UserError(
-                    self.env._("The file cannot be read as an Excel workbook.")
-                ) from error
-        if name.endswith(".csv"):
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise UserError(self.env._("The file is not UTF-8 or GB 18030 text."))
-            if "\x00" in text:
-                raise UserError(self.env._("The file is not a CSV file."))
-            try:
-                return [
-                    [cell.strip() for cell in row]
-                    for row in csv.reader(io.StringIO(text))
-                ][: MAX_ROWS + 2]
-            except csv.Error as error:
-                raise UserError(self.env._("The file is not a valid CSV file.")) from error
-        raise UserError(self.env._("Choose a CSV or XLSX file."))
+        if not name.endswith((".csv", ".xlsx")):
+            raise UserError(self.env._("Choose a CSV or XLSX file."))
+        return [
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in read_tabular_file(self.env, raw, name, MAX_ROWS + 2)
+        ]
 
     @staticmethod
     def _column(header, names):
