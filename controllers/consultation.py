@@ -9,7 +9,7 @@ import logging
 import secrets
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -21,8 +21,6 @@ from ..models.gov_consultation import (
     RATING_SELECTION,
     is_valid_email,
     is_valid_phone,
-    mask_name,
-    mask_text,
 )
 from .form_guard import FormGuard
 from .main import _clean_search, _parse_positive_int

@@ -302,14 +302,7 @@ class FormGuard:
                 self._check_captcha(post.get(CAPTCHA_FIELD))
             self._check_files()
         except FormRejected as rejection:
-            _logger.info(
-                "Public form %s rejected (%s) from %s on %s",
-                self.form_key,
-                rejection.reason,
-                self._ip(),
-                request.httprequest.path,
-            )
-            return self.error_response(rejection.status, rejection.message)
+            return self._rejected(rejection)
         return None
 
     def check_lookup(self, post):
@@ -320,15 +313,19 @@ class FormGuard:
             self._check_values(post)
             self._check_limits(False)
         except FormRejected as rejection:
-            _logger.info(
-                "Public form %s rejected (%s) from %s on %s",
-                self.form_key,
-                rejection.reason,
-                self._ip(),
-                request.httprequest.path,
-            )
-            return self.error_response(rejection.status, rejection.message)
+            return self._rejected(rejection)
         return None
+
+    def _rejected(self, rejection):
+        """Log a rejection (route and IP, never the values) and answer it."""
+        _logger.info(
+            "Public form %s rejected (%s) from %s on %s",
+            self.form_key,
+            rejection.reason,
+            self._ip(),
+            request.httprequest.path,
+        )
+        return self.error_response(rejection.status, rejection.message)
 
     def record(self):
         """Count an accepted submission for the rate limits."""

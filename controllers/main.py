@@ -44,6 +44,24 @@ def _clean_search(value):
     return " ".join(value.split())[:SEARCH_MAX_LENGTH].strip()
 
 
+def find_public_record(model_name, slug, public_domain):
+    """Return the record of ``slug`` (sudo) if it matches ``public_domain``,
+    else raise 404: the lookup shared by the public detail pages."""
+    try:
+        _name, record_id = request.env["ir.http"]._unslug(slug or "")
+    except (TypeError, ValueError):
+        record_id = None
+    record_id = _parse_positive_int(record_id) if isinstance(record_id, int) else None
+    if not record_id:
+        raise request.not_found()
+    record = (
+        request.env[model_name].sudo().search([("id", "=", record_id)] + public_domain, limit=1)
+    )
+    if not record:
+        raise request.not_found()
+    return record
+
+
 class GovServiceItemWebsite(http.Controller):
     def sitemap_service_items(env, rule, qs):
         if not qs or qs.lower() in "/service-items":
@@ -164,21 +182,7 @@ class GovServiceItemWebsite(http.Controller):
     # ------------------------------------------------------------------
     def _get_public_item(self, slug):
         """Return the active published item of ``slug`` (sudo) or raise 404."""
-        try:
-            _name, item_id = request.env["ir.http"]._unslug(slug or "")
-        except (TypeError, ValueError):
-            item_id = None
-        item_id = _parse_positive_int(item_id) if isinstance(item_id, int) else None
-        if not item_id:
-            raise request.not_found()
-        item = (
-            request.env["gov.approval.item"]
-            .sudo()
-            .search([("id", "=", item_id)] + _public_item_domain(), limit=1)
-        )
-        if not item:
-            raise request.not_found()
-        return item
+        return find_public_record("gov.approval.item", slug, _public_item_domain())
 
     def _prepare_guide_values(self, item):
         preconditions = item.precondition_ids.filtered(lambda p: p.state == "active")

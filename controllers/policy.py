@@ -6,7 +6,7 @@ from odoo.tools.sql import escape_psql
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .main import _clean_search, _parse_positive_int
+from .main import _clean_search, _parse_positive_int, find_public_record
 
 POLICIES_PER_PAGE = 20
 MIN_YEAR, MAX_YEAR = 1949, 2100
@@ -145,21 +145,7 @@ class GovPolicyWebsite(http.Controller):
         return request.render("gov_service_center.policies_page", values)
 
     def _get_public_document(self, slug):
-        try:
-            _name, document_id = request.env["ir.http"]._unslug(slug or "")
-        except (TypeError, ValueError):
-            document_id = None
-        document_id = _parse_positive_int(document_id) if isinstance(document_id, int) else None
-        if not document_id:
-            raise request.not_found()
-        document = (
-            request.env["gov.policy.document"]
-            .sudo()
-            .search([("id", "=", document_id)] + _public_policy_domain(), limit=1)
-        )
-        if not document:
-            raise request.not_found()
-        return document
+        return find_public_record("gov.policy.document", slug, _public_policy_domain())
 
     @http.route("/policies/<string:slug>", type="http", auth="public", website=True, sitemap=True)
     def policy_page(self, slug, **kwargs):
