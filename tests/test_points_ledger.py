@@ -11,7 +11,7 @@ from odoo.tools import date_utils
 
 from odoo.addons.gov_service_center.models import gov_points_ledger
 
-from .discipline_common import MONTH, DisciplineCase
+from .common import MONTH, DisciplineCase
 
 _logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .test_intermediary import make_uscc
+from .common import make_uscc
 
 _logger = logging.getLogger(__name__)
 

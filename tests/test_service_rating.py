@@ -11,28 +11,7 @@ from odoo.tools import mute_logger
 from odoo.addons.gov_service_center.controllers.service_rating import GovServiceRatingWebsite
 from odoo.addons.gov_service_center.models.gov_service_rating import GovServiceRating
 
-from .common import GovServiceCenterCase
-
-
-class RatingFixtures:
-    @classmethod
-    def _rating_setup(cls, department_a, department_b):
-        env = cls.env
-        cls.zone = env["gov.hall.zone"].create({"name": "GscRat Zone", "code": "GSCRATZ"})
-        cls.employee = env["hr.employee"].create({"name": "GscRat Clerk A", "department_id": department_a.id})
-        cls.employee_b = env["hr.employee"].create({"name": "GscRat Clerk B", "department_id": department_b.id})
-        cls.window = env["gov.service.window"].create(
-            {"name": "GscRat Window A", "code": "GSCRAT-A1", "zone_id": cls.zone.id,
-             "department_id": department_a.id, "employee_ids": [(6, 0, cls.employee.ids)]}
-        )
-        cls.window_b = env["gov.service.window"].create(
-            {"name": "GscRat Window B", "code": "GSCRAT-B1", "zone_id": cls.zone.id,
-             "department_id": department_b.id,
-             "employee_ids": [(6, 0, (cls.employee | cls.employee_b).ids)]}
-        )
-        cls.ind_good = env.ref("gov_service_center.rating_indicator_efficient")
-        cls.ind_bad = env.ref("gov_service_center.rating_indicator_bad_attitude")
-        cls.ind_online = env.ref("gov_service_center.rating_indicator_clear_guide")
+from .common import GovServiceCenterCase, RatingFixtures
 
 
 @tagged("post_install", "-at_install")
