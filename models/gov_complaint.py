@@ -34,7 +34,7 @@ class GovComplaint(models.Model):
 
     _name = "gov.complaint"
     _description = "Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date_received desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True)
@@ -157,10 +157,6 @@ class GovComplaint(models.Model):
                 raise ValidationError(
                     self.env._("Give a phone number or an email address to receive the reply.")
                 )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Complaints are never deleted; close them instead."))
 
     # ------------------------------------------------------------------
     # Workflow (GB/T 36113)

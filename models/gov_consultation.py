@@ -70,7 +70,7 @@ def mask_text(text):
 class GovConsultation(models.Model):
     _name = "gov.consultation"
     _description = "Consultation or Leader-Mailbox Letter"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "gov.register.mixin"]
     _order = "date_submitted desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True, index="trigram")
@@ -339,18 +339,10 @@ class GovConsultation(models.Model):
     def write(self, vals):
         if "query_code" in vals:
             raise UserError(self.env._("The query code of a request cannot be changed."))
-        if "rating" in vals and not self.env.context.get("gov_consultation_rating"):
+        if "rating" in vals and not self._gov_register_bypassed():
             if not self.env.user.has_group("gov_service_center.group_gov_admin"):
                 raise UserError(self.env._("Only the citizen can rate the answer."))
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._(
-                "Consultations and mailbox letters are never deleted: archive them instead."
-            )
-        )
 
     # ------------------------------------------------------------------
     # Assignment
@@ -425,7 +417,7 @@ class GovConsultation(models.Model):
             raise UserError(self.env._("This request cannot be rated."))
         if self.rating_deadline and fields.Date.context_today(self) > self.rating_deadline:
             raise UserError(self.env._("The rating period is over."))
-        self.with_context(gov_consultation_rating=True).write({"rating": rating})
+        self._gov_register_bypass().write({"rating": rating})
 
     # ------------------------------------------------------------------
     # Public rendering
@@ -500,7 +492,7 @@ class GovConsultation(models.Model):
                 ("rating_deadline", "<", today),
             ]
         )
-        records.with_context(gov_consultation_rating=True).write(
+        records._gov_register_bypass().write(
             {"rating": "satisfied", "rating_auto": True}
         )
         return records

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
 WARNING_TRIGGER_SELECTION = [
@@ -17,7 +16,7 @@ class GovEarlyWarning(models.Model):
 
     _name = "gov.early.warning"
     _description = "Early Warning"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date desc, id desc"
 
     employee_id = fields.Many2one(
@@ -42,10 +41,6 @@ class GovEarlyWarning(models.Model):
     _sql_constraints = [
         ("key_unique", "unique(key)", "This early warning has already been raised."),
     ]
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Early warnings are kept: close them instead."))
 
     def action_done(self):
         self.write({"state": "done"})

@@ -19,11 +19,6 @@ RECTIFICATION_STATE_SELECTION = [
     ("pending", "Pending"),
     ("done", "Rectified"),
 ]
-# Fields that carry the finding itself: frozen once the inspection is confirmed.
-FROZEN_FIELDS = {
-    "employee_id", "window_id", "date", "points", "rule_id", "description",
-    "inspector_id", "inspection_type", "rectification_required", "rectification_days",
-}
 
 
 class GovInspection(models.Model):
@@ -31,8 +26,14 @@ class GovInspection(models.Model):
 
     _name = "gov.inspection"
     _description = "Discipline Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date desc, id desc"
+    # the finding itself: frozen once the inspection is confirmed or cancelled
+    _gov_frozen_fields = (
+        "employee_id", "window_id", "date", "points", "rule_id", "description",
+        "inspector_id", "inspection_type", "rectification_required", "rectification_days",
+    )
+    _gov_workflow_fields = ("state",)
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
@@ -186,38 +187,34 @@ class GovInspection(models.Model):
                 vals["name"] = Sequence.next_by_code("gov.inspection") or "/"
         return super().create(vals_list)
 
-    def write(self, vals):
-        frozen = FROZEN_FIELDS & set(vals)
-        if frozen and any(inspection.state != "draft" for inspection in self):
-            raise UserError(
-                self.env._(
-                    "A confirmed or cancelled inspection keeps its finding: only its "
-                    "rectification can still be updated."
-                )
-            )
-        if "state" in vals and not self.env.context.get("gov_inspection_transition"):
-            raise UserError(
-                self.env._("Use the Confirm and Cancel buttons to change the state of an inspection.")
-            )
-        return super().write(vals)
+    def _gov_frozen_records(self):
+        return self.filtered(lambda inspection: inspection.state != "draft")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        for inspection in self:
-            if inspection.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Inspection %(name)s has been confirmed or cancelled: inspections "
-                        "are never deleted, cancel it instead.",
-                        name=inspection.name,
-                    )
-                )
+    def _gov_frozen_message(self):
+        return self.env._(
+            "A confirmed or cancelled inspection keeps its finding: only its "
+            "rectification can still be updated."
+        )
+
+    def _gov_workflow_message(self):
+        return self.env._("Use the Confirm and Cancel buttons to change the state of an inspection.")
+
+    def _gov_register_deletable(self):
+        return self.filtered(lambda inspection: inspection.state == "draft")
+
+    def _gov_unlink_message(self):
+        kept = (self - self._gov_register_deletable())[:1]
+        return self.env._(
+            "Inspection %(name)s has been confirmed or cancelled: inspections "
+            "are never deleted, cancel it instead.",
+            name=kept.name,
+        )
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _set_state(self, vals):
-        return self.with_context(gov_inspection_transition=True).write(vals)
+        return self._gov_register_bypass().write(vals)
 
     def action_confirm(self):
         if any(inspection.state != "draft" for inspection in self):
@@ -239,8 +236,7 @@ class GovInspection(models.Model):
                 }
             )
         self._notify_confirmed()
-        if "gov.early.warning" in self.env:
-            self.env["gov.early.warning"].sudo()._check_inspections(self)
+        self.env["gov.early.warning"].sudo()._check_inspections(self)
         return True
 
     def _notify_confirmed(self):

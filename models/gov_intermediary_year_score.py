@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .gov_intermediary import CREDIT_GRADE_SELECTION
-from .gov_intermediary_evaluation import PUBLISH_CONTEXT_KEY
 
 DEFAULT_WEIGHTS = {"owner": 50, "department": 30, "center": 20}
 DEFAULT_THRESHOLDS = {"A": 90, "B": 80, "C": 70, "D": 60}
@@ -214,9 +213,9 @@ class GovIntermediaryYearScore(models.Model):
                 {"state": "published", "commendation_state": "proposed" if proposed else "none"}
             )
             score.intermediary_id.credit_grade = score.grade
-        self.env["gov.intermediary.evaluation"].search([("year", "=", year)]).with_context(
-            **{PUBLISH_CONTEXT_KEY: True}
-        ).write({"is_frozen": True})
+        self.env["gov.intermediary.evaluation"].search(
+            [("year", "=", year)]
+        )._gov_register_bypass().write({"is_frozen": True})
         return scores
 
     def action_confirm_commendation(self):

@@ -41,11 +41,10 @@ APPEAL_REASON_SELECTION = [
 
 # What the citizen gave: never changed after the rating is recorded.
 IMMUTABLE_FIELDS = {
-    "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_res_id",
+    "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_id",
     "ticket_ref", "comment", "indicator_ids", "rater_name", "rater_phone", "name",
 }
 WORKFLOW_FIELDS = {"rectification_state", "appeal_state", "is_overdue"}
-WORKFLOW_CONTEXT_KEY = "gov_rating_workflow"
 
 CENTER_TZ = "Asia/Shanghai"
 
@@ -66,8 +65,10 @@ class GovServiceRating(models.Model):
 
     _name = "gov.service.rating"
     _description = "Service Rating"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date desc, id desc"
+    _gov_frozen_fields = tuple(sorted(IMMUTABLE_FIELDS))
+    _gov_workflow_fields = tuple(sorted(WORKFLOW_FIELDS))
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
     level = fields.Integer(required=True, tracking=True, aggregator="avg")
@@ -91,7 +92,10 @@ class GovServiceRating(models.Model):
         "hr.department", compute="_compute_department_id", store=True, index=True,
         string="Department",
     )
-    ticket_res_id = fields.Integer(string="Queue Ticket ID", index="btree_not_null", copy=False)
+    ticket_id = fields.Many2one(
+        "gov.queue.ticket", string="Queue Ticket", index="btree_not_null", copy=False,
+        ondelete="restrict", readonly=True,
+    )
     ticket_ref = fields.Char(string="Ticket / Case Reference", copy=False)
     comment = fields.Text()
     indicator_ids = fields.Many2many(
@@ -130,7 +134,7 @@ class GovServiceRating(models.Model):
     )
 
     _sql_constraints = [
-        ("ticket_unique", "unique(ticket_res_id)", "A queue ticket can be rated only once."),
+        ("ticket_unique", "unique(ticket_id)", "A queue ticket can be rated only once."),
         ("level_range", "CHECK(level BETWEEN 1 AND 5)", "The rating level goes from 1 to 5."),
     ]
 
@@ -213,9 +217,6 @@ class GovServiceRating(models.Model):
         Calendar = self.env["gov.calendar.day"]
         verify_days = self._get_param("rating_verify_days")
         for vals in vals_list:
-            if not vals.get("ticket_res_id"):
-                # no ticket: keep the column NULL (0 would collide in the unique index)
-                vals.pop("ticket_res_id", None)
             level = vals.get("level")
             if not isinstance(level, int) or not 1 <= level <= 5:
                 raise ValidationError(self.env._("The rating level goes from 1 to 5."))
@@ -231,24 +232,16 @@ class GovServiceRating(models.Model):
                 vals["rectification_state"] = "none"
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.context.get(WORKFLOW_CONTEXT_KEY):
-            touched = (IMMUTABLE_FIELDS | WORKFLOW_FIELDS) & set(vals)
-            if touched:
-                raise UserError(
-                    self.env._(
-                        "A rating is recorded as the citizen gave it; its handling changes "
-                        "only through the rectification and appeal buttons."
-                    )
-                )
-        return super().write(vals)
+    def _gov_frozen_message(self):
+        return self.env._(
+            "A rating is recorded as the citizen gave it; its handling changes "
+            "only through the rectification and appeal buttons."
+        )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Service ratings are never deleted."))
+    _gov_workflow_message = _gov_frozen_message
 
     def _workflow_write(self, vals):
-        return self.with_context(**{WORKFLOW_CONTEXT_KEY: True}).write(vals)
+        return self._gov_register_bypass().write(vals)
 
     # ------------------------------------------------------------------
     # Rectification of bad ratings
