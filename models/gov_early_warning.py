@@ -135,13 +135,12 @@ class GovEarlyWarning(models.Model):
 
     @api.model
     def _check_month(self, month):
-        """Late arrivals and bad ratings of ``month`` (when those features are
-        installed)."""
+        """Late arrivals and bad ratings of ``month``."""
         month = date_utils.start_of(fields.Date.to_date(month), "month")
         date_to = date_utils.end_of(month, "month")
         settings = self._get_trigger_settings()
         vals_list = []
-        if settings["late_count"] > 0 and "gov.attendance.day" in self.env:
+        if settings["late_count"] > 0:
             groups = self.env["gov.attendance.day"].sudo()._read_group(
                 [("result", "in", LATE_RESULTS), ("date", ">=", month), ("date", "<=", date_to)],
                 groupby=["employee_id"],
@@ -162,7 +161,7 @@ class GovEarlyWarning(models.Model):
                         ),
                     }
                 )
-        if settings["bad_rating"] and "gov.service.rating" in self.env:
+        if settings["bad_rating"]:
             ratings = self.env["gov.service.rating"].sudo().search_fetch(
                 [
                     ("is_bad", "=", True),

@@ -26,7 +26,9 @@ class GovInspection(models.Model):
 
     _name = "gov.inspection"
     _description = "Discipline Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+    ]
     _order = "date desc, id desc"
     # the finding itself: frozen once the inspection is confirmed or cancelled
     _gov_frozen_fields = (
@@ -83,17 +85,19 @@ class GovInspection(models.Model):
     rectification_days = fields.Integer(
         string="Rectification Time (working days)", default=3, tracking=True
     )
-    rectification_deadline = fields.Date(
-        compute="_compute_rectification_deadline", store=True, index=True, tracking=True
+    # the legal deadline of the rectification (gov.deadline.mixin)
+    date_deadline = fields.Date(
+        string="Rectification Deadline", compute="_compute_date_deadline", store=True,
+        tracking=True,
     )
+    rectification_deadline = fields.Date(related="date_deadline")
     rectification_state = fields.Selection(
         RECTIFICATION_STATE_SELECTION, required=True, default="none", tracking=True,
         index=True, copy=False,
     )
     rectification_note = fields.Text(tracking=True)
     is_rectification_overdue = fields.Boolean(
-        string="Rectification Overdue", compute="_compute_is_rectification_overdue",
-        search="_search_is_rectification_overdue",
+        string="Rectification Overdue", related="is_overdue"
     )
     cancel_reason = fields.Text(tracking=True, copy=False)
     company_id = fields.Many2one(
@@ -119,35 +123,32 @@ class GovInspection(models.Model):
             inspection.points = inspection.rule_id.points if inspection.rule_id else inspection.points or 0.0
 
     @api.depends("date", "rectification_required", "rectification_days")
-    def _compute_rectification_deadline(self):
+    def _compute_date_deadline(self):
         Calendar = self.env["gov.calendar.day"]
         for inspection in self:
             if inspection.rectification_required and inspection.date:
-                inspection.rectification_deadline = Calendar.add_working_days(
+                inspection.date_deadline = Calendar.add_working_days(
                     inspection.date, max(inspection.rectification_days, 0)
                 )
             else:
-                inspection.rectification_deadline = False
+                inspection.date_deadline = False
 
-    def _compute_is_rectification_overdue(self):
-        today = fields.Date.context_today(self)
+    # ------------------------------------------------------------------
+    # Deadline (gov.deadline.mixin): the rectification
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [("state", "=", "confirmed"), ("rectification_state", "=", "pending")]
+
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "state", "rectification_state"]
+
+    @api.depends("department_id", "employee_id.user_id")
+    def _compute_deadline_responsible(self):
         for inspection in self:
-            inspection.is_rectification_overdue = bool(
-                inspection.state == "confirmed"
-                and inspection.rectification_state == "pending"
-                and inspection.rectification_deadline
-                and inspection.rectification_deadline < today
-            )
-
-    def _search_is_rectification_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on 'Rectification Overdue'."))
-        domain = [
-            ("state", "=", "confirmed"),
-            ("rectification_state", "=", "pending"),
-            ("rectification_deadline", "<", fields.Date.context_today(self)),
-        ]
-        return domain if (operator == "=") == value else ["!"] + ["&", "&"] + domain
+            inspection.deadline_department_id = inspection.department_id
+            inspection.deadline_user_id = inspection.employee_id.user_id
 
     # ------------------------------------------------------------------
     # Constraints
@@ -252,7 +253,7 @@ class GovInspection(models.Model):
                 body = self.env._(
                     "%(body)s Rectification is required by %(deadline)s.",
                     body=body,
-                    deadline=inspection.rectification_deadline,
+                    deadline=inspection.date_deadline,
                 )
             inspection.message_post(
                 body=body,

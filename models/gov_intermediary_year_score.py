@@ -21,7 +21,12 @@ class GovIntermediaryYearScore(models.Model):
 
     _name = "gov.intermediary.year.score"
     _description = "Intermediary Yearly Score"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
+    _gov_frozen_fields = (
+        "intermediary_id", "year", "owner_score", "department_score", "center_score",
+        "third_party_score", "evaluation_count", "weighted_score", "grade", "is_vetoed",
+        "veto_reason", "state",
+    )
     _order = "year desc, weighted_score desc, id"
     _rec_name = "intermediary_id"
 
@@ -239,17 +244,14 @@ class GovIntermediaryYearScore(models.Model):
         self.write({"commendation_state": "confirmed"})
         return True
 
-    def write(self, vals):
-        frozen = {
-            "intermediary_id", "year", "owner_score", "department_score", "center_score",
-            "third_party_score", "evaluation_count", "weighted_score", "grade", "is_vetoed",
-            "veto_reason", "state",
-        }
-        if any(score.state == "published" for score in self) and frozen & set(vals):
-            raise UserError(self.env._("Published yearly scores are frozen."))
-        return super().write(vals)
+    def _gov_frozen_records(self):
+        return self.filtered(lambda score: score.state == "published")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(score.state == "published" for score in self):
-            raise UserError(self.env._("Published yearly scores are never deleted."))
+    def _gov_frozen_message(self):
+        return self.env._("Published yearly scores are frozen.")
+
+    def _gov_register_deletable(self):
+        return self.filtered(lambda score: score.state != "published")
+
+    def _gov_unlink_message(self):
+        return self.env._("Published yearly scores are never deleted.")

@@ -44,7 +44,7 @@ IMMUTABLE_FIELDS = {
     "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_id",
     "ticket_ref", "comment", "indicator_ids", "rater_name", "rater_phone", "name",
 }
-WORKFLOW_FIELDS = {"rectification_state", "appeal_state", "is_overdue"}
+WORKFLOW_FIELDS = {"rectification_state", "appeal_state"}
 
 CENTER_TZ = "Asia/Shanghai"
 
@@ -65,7 +65,9 @@ class GovServiceRating(models.Model):
 
     _name = "gov.service.rating"
     _description = "Service Rating"
-    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+    ]
     _order = "date desc, id desc"
     _gov_frozen_fields = tuple(sorted(IMMUTABLE_FIELDS))
     _gov_workflow_fields = tuple(sorted(WORKFLOW_FIELDS))
@@ -114,7 +116,8 @@ class GovServiceRating(models.Model):
     )
     verify_deadline = fields.Date(string="Verify By", readonly=True, copy=False)
     rectify_deadline = fields.Date(string="Rectify By", readonly=True, copy=False)
-    is_overdue = fields.Boolean(string="Overdue", index=True, copy=False, readonly=True)
+    # the deadline of the current stage: verification, then rectification
+    date_deadline = fields.Date(compute="_compute_date_deadline", store=True)
     verification_note = fields.Text(tracking=True)
     rectification_note = fields.Text(string="Rectification Measures", tracking=True)
     followup_note = fields.Text(string="Follow-up Call", tracking=True)
@@ -268,7 +271,7 @@ class GovServiceRating(models.Model):
             today, self._get_param("rating_rectify_days")
         )
         self._workflow_write(
-            {"rectification_state": "rectifying", "rectify_deadline": deadline, "is_overdue": False}
+            {"rectification_state": "rectifying", "rectify_deadline": deadline}
         )
         return True
 
@@ -286,7 +289,6 @@ class GovServiceRating(models.Model):
             {
                 "rectification_state": "followed_up",
                 "followup_date": fields.Date.context_today(self),
-                "is_overdue": False,
             }
         )
         return True
@@ -327,7 +329,6 @@ class GovServiceRating(models.Model):
             vals.update(
                 rectification_state="closed",
                 closed_date=fields.Date.context_today(self),
-                is_overdue=False,
             )
         self._workflow_write(vals)
         return True
@@ -341,24 +342,38 @@ class GovServiceRating(models.Model):
     # ------------------------------------------------------------------
     # Deadlines
     # ------------------------------------------------------------------
+    @api.depends("rectification_state", "verify_deadline", "rectify_deadline")
+    def _compute_date_deadline(self):
+        for rating in self:
+            if rating.rectification_state == "to_verify":
+                rating.date_deadline = rating.verify_deadline
+            elif rating.rectification_state == "rectifying":
+                rating.date_deadline = rating.rectify_deadline
+            else:
+                rating.date_deadline = False
+
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [
+            ("appeal_state", "!=", "accepted"),
+            ("rectification_state", "in", ("to_verify", "rectifying")),
+        ]
+
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "appeal_state", "rectification_state"]
+
+    @api.depends("department_id.manager_id.user_id")
+    def _compute_deadline_responsible(self):
+        for rating in self:
+            rating.deadline_department_id = rating.department_id
+            rating.deadline_user_id = rating.department_id.manager_id.user_id
+
     @api.model
     def _cron_update_overdue(self):
-        """Flag the bad ratings whose verification or rectification is late."""
-        today = fields.Date.context_today(self)
-        Rating = self.sudo()
-        late = Rating.search(
-            [
-                ("appeal_state", "!=", "accepted"),
-                "|",
-                "&", ("rectification_state", "=", "to_verify"), ("verify_deadline", "<", today),
-                "&", ("rectification_state", "=", "rectifying"), ("rectify_deadline", "<", today),
-            ]
-        )
-        Rating.search([("is_overdue", "=", True), ("id", "not in", late.ids)])._workflow_write(
-            {"is_overdue": False}
-        )
-        late.filtered(lambda r: not r.is_overdue)._workflow_write({"is_overdue": True})
-        return len(late)
+        """Number of bad ratings whose verification or rectification is late
+        (the overdue flag is computed live from the stage deadline)."""
+        return self.sudo().search_count([("is_overdue", "=", True)])
 
     # ------------------------------------------------------------------
     # Monthly points ledger

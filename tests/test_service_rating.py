@@ -87,18 +87,19 @@ class TestServiceRating(RatingFixtures, GovServiceCenterCase):
             rating.action_verify()
         self.assertEqual(rating.rectify_deadline, date(2026, 3, 9))
 
-    def test_overdue_cron(self):
+    def test_overdue(self):
         late = self._rate(1)
         on_time = self._rate(1, date="2026-03-05 02:00:00")
         with freeze_time("2026-03-05"):
-            self.Rating._cron_update_overdue()
-        self.assertTrue(late.is_overdue)
-        self.assertFalse(on_time.is_overdue)
-        late.verification_note = "checked"
-        with freeze_time("2026-03-05"):
+            self.assertGreaterEqual(self.Rating._cron_update_overdue(), 1)
+            self.assertTrue(late.is_overdue)
+            self.assertIn(late, self.Rating.search([("is_overdue", "=", True)]))
+            self.assertFalse(on_time.is_overdue)
+            self.assertEqual(late.date_deadline, late.verify_deadline)
+            late.verification_note = "checked"
             late.action_verify()
-            self.Rating._cron_update_overdue()
-        self.assertFalse(late.is_overdue)
+            self.assertEqual(late.date_deadline, late.rectify_deadline)
+            self.assertFalse(late.is_overdue)
 
     def test_rating_is_immutable_and_never_deleted(self):
         rating = self._rate(1)
