@@ -8,7 +8,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.gov_service_center.controllers.service_rating import GovServiceRatingWebsite
 from odoo.addons.gov_service_center.models.gov_service_rating import GovServiceRating
 
 from .common import GovServiceCenterCase, RatingFixtures
@@ -396,44 +395,36 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
                 self.assertEqual(response.status_code, 404)
                 self.assertIn("o_gov_service_rating_not_found", response.text)
 
-    def test_ticket_without_queue_feature(self):
-        if "gov.queue.ticket" in self.env:
-            self.skipTest("the queue feature is installed")
-        response = self.url_open("/service-rating?ticket=abcdefgh12345678")
-        self.assertEqual(response.status_code, 404)
-
     def test_ticket_rating_copies_and_once(self):
         """With a queue ticket, window, staff and item come from the ticket and
         the ticket is rated only once."""
         item = self.env["gov.approval.item"].create(
             {"name": "GscRat Item", "department_id": self.window.department_id.id}
         )
-        # a record standing for the served ticket (same fields as gov.queue.ticket)
-        served = self.Rating.create({"level": 4, "window_id": self.window_b.id,
-                                     "employee_id": self.employee_b.id, "item_id": item.id})
-        token = "servedticket12345"
+        self.zone.ticket_prefix = "R"
+        served = self.env["gov.queue.ticket"].sudo().create(
+            {"zone_id": self.zone.id, "item_id": item.id}
+        )
+        served.write({"window_id": self.window_b.id, "employee_id": self.employee_b.id})
+        token = served.access_token
 
-        def find_ticket(controller, value):
-            return served if value == token else None
-
-        with patch.object(GovServiceRatingWebsite, "_find_ticket", find_ticket):
-            csrf, stamp, _html = self._form_token(f"/service-rating?ticket={token}")
-            response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
-                                   "level": "4"})
-            self.assertEqual(response.status_code, 200)
-            rating = self.Rating.search([("ticket_id", "=", served.id)])
-            self.assertEqual(len(rating), 1)
-            self.assertEqual(rating.window_id, self.window_b)
-            self.assertEqual(rating.employee_id, self.employee_b)
-            self.assertEqual(rating.item_id, item)
-            # second time: friendly page, nothing written
-            response = self.url_open(f"/service-rating?ticket={token}")
-            self.assertEqual(response.status_code, 409)
-            response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
-                                   "level": "1"})
-            # refused by the verification question or as already rated
-            self.assertIn(response.status_code, (400, 409))
-            self.assertEqual(self.Rating.search_count([("ticket_id", "=", served.id)]), 1)
+        csrf, stamp, _html = self._form_token(f"/service-rating?ticket={token}")
+        response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
+                               "level": "4"})
+        self.assertEqual(response.status_code, 200)
+        rating = self.Rating.search([("ticket_id", "=", served.id)])
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(rating.window_id, self.window_b)
+        self.assertEqual(rating.employee_id, self.employee_b)
+        self.assertEqual(rating.item_id, item)
+        # second time: friendly page, nothing written
+        response = self.url_open(f"/service-rating?ticket={token}")
+        self.assertEqual(response.status_code, 409)
+        response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
+                               "level": "1"})
+        # refused by the verification question or as already rated
+        self.assertIn(response.status_code, (400, 409))
+        self.assertEqual(self.Rating.search_count([("ticket_id", "=", served.id)]), 1)
 
 
 @tagged("post_install", "-at_install")
