@@ -12,7 +12,6 @@ from odoo.http import request
 from .form_guard import FormGuard
 from .main import _parse_positive_int
 
-TICKET_MODEL = "gov.queue.ticket"
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 RATING_FIELDS = {
@@ -38,16 +37,12 @@ class GovServiceRatingWebsite(http.Controller):
     # What is rated
     # ------------------------------------------------------------------
     def _find_ticket(self, token):
-        """The served ticket of ``token`` (sudo), or None; works whether or
-        not the queue feature is installed."""
+        """The ticket of ``token`` (sudo), or None."""
         if not isinstance(token, str) or not _TOKEN_RE.match(token):
             return None
-        if TICKET_MODEL not in request.env:
-            return None
-        Ticket = request.env[TICKET_MODEL].sudo()
-        if "access_token" not in Ticket._fields:
-            return None
-        ticket = Ticket.search([("access_token", "=", token)], limit=1)
+        ticket = request.env["gov.queue.ticket"].sudo().search(
+            [("access_token", "=", token)], limit=1
+        )
         return ticket or None
 
     def _find_window(self, code):
@@ -63,12 +58,11 @@ class GovServiceRatingWebsite(http.Controller):
             record = self._find_ticket(ticket)
             if record is None:
                 return None
-            values = {"ticket_res_id": record.id, "ticket": ticket}
+            values = {"ticket_id": record.id, "ticket": ticket}
             for field_name in ("window_id", "employee_id", "item_id"):
-                if field_name in record._fields and record[field_name]:
+                if record[field_name]:
                     values[field_name] = record[field_name].id
-            name_field = "name" if "name" in record._fields else None
-            values["ticket_ref"] = (record[name_field] if name_field else False) or False
+            values["ticket_ref"] = record.name or False
             return values
         if window:
             record = self._find_window(window)
@@ -82,9 +76,9 @@ class GovServiceRatingWebsite(http.Controller):
 
     def _already_rated(self, target):
         return bool(
-            target.get("ticket_res_id")
+            target.get("ticket_id")
             and request.env["gov.service.rating"].sudo().search_count(
-                [("ticket_res_id", "=", target["ticket_res_id"])], limit=1
+                [("ticket_id", "=", target["ticket_id"])], limit=1
             )
         )
 
@@ -168,7 +162,7 @@ class GovServiceRatingWebsite(http.Controller):
             "window_id": target.get("window_id", False),
             "employee_id": target.get("employee_id", False),
             "item_id": target.get("item_id", False),
-            "ticket_res_id": target.get("ticket_res_id") or None,
+            "ticket_id": target.get("ticket_id", False),
             "ticket_ref": target.get("ticket_ref", False),
             "rater_name": values.get("rater_name") or False,
             "rater_phone": values.get("rater_phone") or False,

@@ -1,3 +1,5 @@
+from . import gov_register_mixin
+from . import gov_deadline_mixin
 from . import gov_calendar_day
 from . import res_users
 from . import hr_department

@@ -39,14 +39,14 @@ DELEGATED_LEVEL_SELECTION = [
 DEFAULT_CODE_PATTERN = "{division}{dept}-{type}-{seq}"
 CODE_PATTERN_FIELDS = {"division", "dept", "type", "seq", "year"}
 
-# Context key set by the decision wizard: the only way to change a state.
-DECISION_CONTEXT_KEY = "gov_decision_applied"
 
 
 class GovApprovalItem(models.Model):
     _name = "gov.approval.item"
     _description = "Approval Item"
-    _inherit = ["mail.thread", "mail.activity.mixin", "website.published.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "website.published.mixin", "gov.register.mixin"
+    ]
     _order = "department_id, code, id"
     _rec_names_search = ["name", "code", "national_code"]
 
@@ -332,9 +332,7 @@ class GovApprovalItem(models.Model):
         for vals in vals_list:
             if not vals.get("code") or vals["code"] == "/":
                 vals["code"] = self._generate_code(vals)
-            if vals.get("state", "draft") not in ("draft", "active") and not self.env.context.get(
-                DECISION_CONTEXT_KEY
-            ):
+            if vals.get("state", "draft") not in ("draft", "active") and not self._gov_register_bypassed():
                 raise UserError(
                     self.env._(
                         "A new approval item starts as a draft or as an active item of an "
@@ -344,7 +342,8 @@ class GovApprovalItem(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get(DECISION_CONTEXT_KEY):
+        # the state changes only through a decision (register bypass)
+        if "state" in vals and not self._gov_register_bypassed():
             if any(item.state != vals["state"] for item in self):
                 raise UserError(
                     self.env._(
@@ -357,17 +356,16 @@ class GovApprovalItem(models.Model):
                 raise ValidationError(self.env._("The item code cannot be empty."))
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        for item in self:
-            if item.state != "draft" or item.change_ids:
-                raise UserError(
-                    self.env._(
-                        "%(item)s has been in the catalog: approval items are never "
-                        "deleted once active. Cancel it through a decision instead.",
-                        item=item.display_name,
-                    )
-                )
+    def _gov_register_deletable(self):
+        return self.filtered(lambda item: item.state == "draft" and not item.change_ids)
+
+    def _gov_unlink_message(self):
+        kept = (self - self._gov_register_deletable())[:1]
+        return self.env._(
+            "%(item)s has been in the catalog: approval items are never "
+            "deleted once active. Cancel it through a decision instead.",
+            item=kept.display_name,
+        )
 
     def _compute_display_name(self):
         for item in self:
@@ -504,7 +502,7 @@ class GovApprovalItem(models.Model):
                 )
             if change_type == "merged":
                 vals["merged_into_id"] = merged_into.id
-            self.with_context(**{DECISION_CONTEXT_KEY: True}).write(vals)
+            self._gov_register_bypass().write(vals)
         for item, change in zip(self, changes):
             item.message_post(
                 body=self.env._(

@@ -32,6 +32,7 @@ EDITABLE_FIELDS = {"note", "attachment_ids"}
 class GovApprovalItemChange(models.Model):
     _name = "gov.approval.item.change"
     _description = "Approval Item Decision"
+    _inherit = ["gov.register.mixin"]
     _order = "decision_date desc, id desc"
     _rec_name = "decision_ref"
 
@@ -77,8 +78,3 @@ class GovApprovalItemChange(models.Model):
                 )
             )
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if self:
-            raise UserError(self.env._("Decisions on approval items are never deleted."))

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 class GovApprovalPrecondition(models.Model):
     _name = "gov.approval.precondition"
     _description = "Precondition"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
     _order = "item_id, sequence, id"
 
     item_id = fields.Many2one(
@@ -112,16 +112,14 @@ class GovApprovalPrecondition(models.Model):
             )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_keep_history(self):
-        for precondition in self:
-            if precondition.state == "removed" or precondition.review_id:
-                raise UserError(
-                    self.env._(
-                        "Removed preconditions are kept as the record of the clean-up; "
-                        "they cannot be deleted."
-                    )
-                )
+    def _gov_register_deletable(self):
+        return self.filtered(lambda p: p.state != "removed" and not p.review_id)
+
+    def _gov_unlink_message(self):
+        return self.env._(
+            "Removed preconditions are kept as the record of the clean-up; "
+            "they cannot be deleted."
+        )
 
     def action_remove(self):
         return {

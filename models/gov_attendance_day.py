@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 RESULT_SELECTION = [
     ("ok", "On Time"),
@@ -53,7 +53,7 @@ class GovAttendanceDay(models.Model):
 
     _name = "gov.attendance.day"
     _description = "Attendance Day Result"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
     _order = "date desc, employee_id"
     _rec_name = "employee_id"
 
@@ -85,12 +85,6 @@ class GovAttendanceDay(models.Model):
         ("employee_date_unique", "unique(employee_id, date)",
          "An employee has one attendance result per day."),
     ]
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._("Attendance results feed the monthly points: they are never deleted.")
-        )
 
     # ------------------------------------------------------------------
     # Parameters

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .hr_attendance import PUNCH_METHOD_SELECTION
 
@@ -45,6 +45,7 @@ class GovAttendancePunch(models.Model):
 
     _name = "gov.attendance.punch"
     _description = "Attendance Punch"
+    _inherit = ["gov.register.mixin"]
     _order = "punch_time desc, id desc"
     _rec_name = "punch_ref"
 
@@ -81,12 +82,6 @@ class GovAttendancePunch(models.Model):
             "A punch ID can only be received once per terminal.",
         ),
     ]
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._("Punches are the raw attendance records: they are never deleted.")
-        )
 
     # ------------------------------------------------------------------
     # Validation of one raw punch

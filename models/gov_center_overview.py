@@ -140,7 +140,7 @@ class GovCenterOverview(models.Model):
             ),
             SQL(
                 "SELECT 430, 'citizen', 'bad_ratings_overdue', COUNT(*) FROM gov_service_rating "
-                "WHERE is_overdue AND counts_in_ledger"
+                "WHERE date_deadline < CURRENT_DATE AND counts_in_ledger"
             ),
             SQL(
                 "SELECT 440, 'citizen', 'policies_in_force', COUNT(*) FROM gov_policy_document "

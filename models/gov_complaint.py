@@ -34,7 +34,9 @@ class GovComplaint(models.Model):
 
     _name = "gov.complaint"
     _description = "Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+    ]
     _order = "date_received desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True)
@@ -96,9 +98,6 @@ class GovComplaint(models.Model):
         required=True, readonly=True, copy=False, index=True,
         default=lambda self: self._new_query_code(),
     )
-    is_overdue = fields.Boolean(
-        string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue"
-    )
 
     _sql_constraints = [
         ("query_code_unique", "unique(query_code)", "The query code must be unique."),
@@ -128,25 +127,22 @@ class GovComplaint(models.Model):
                 else False
             )
 
-    @api.depends("date_deadline", "state")
-    def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
-        for complaint in self:
-            complaint.is_overdue = bool(
-                complaint.state in ("new", "investigating", "disposed")
-                and complaint.date_deadline
-                and complaint.date_deadline < today
-            )
+    # ------------------------------------------------------------------
+    # Deadline (gov.deadline.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [("state", "in", ("new", "investigating", "disposed"))]
 
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on 'Overdue'."))
-        today = fields.Date.context_today(self)
-        domain = [
-            ("state", "in", ("new", "investigating", "disposed")),
-            ("date_deadline", "<", today),
-        ]
-        return domain if (operator == "=") == value else ["!", "&"] + domain
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "state"]
+
+    @api.depends("department_id", "user_id")
+    def _compute_deadline_responsible(self):
+        for complaint in self:
+            complaint.deadline_department_id = complaint.department_id
+            complaint.deadline_user_id = complaint.user_id
 
     @api.constrains("complainant_phone", "complainant_email", "channel")
     def _check_contact(self):
@@ -157,10 +153,6 @@ class GovComplaint(models.Model):
                 raise ValidationError(
                     self.env._("Give a phone number or an email address to receive the reply.")
                 )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Complaints are never deleted; close them instead."))
 
     # ------------------------------------------------------------------
     # Workflow (GB/T 36113)

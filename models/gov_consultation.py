@@ -70,7 +70,10 @@ def mask_text(text):
 class GovConsultation(models.Model):
     _name = "gov.consultation"
     _description = "Consultation or Leader-Mailbox Letter"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "portal.mixin", "gov.register.mixin",
+        "gov.deadline.mixin",
+    ]
     _order = "date_submitted desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True, index="trigram")
@@ -148,14 +151,9 @@ class GovConsultation(models.Model):
         store=True,
         aggregator="avg",
     )
-    is_overdue = fields.Boolean(
-        string="Overdue",
-        compute="_compute_is_overdue",
-        store=True,
-        index=True,
-        help="Not answered by the deadline (open requests are checked every day).",
-    )
-    overdue_count = fields.Integer(compute="_compute_is_overdue", store=True, aggregator="sum")
+    # 1 when answered after the deadline or still unanswered past it (open
+    # requests are counted by the daily job): the statistic of late answers
+    overdue_count = fields.Integer(compute="_compute_overdue_count", store=True, aggregator="sum")
     resolved_count = fields.Integer(
         string="Resolved", compute="_compute_resolved_count", store=True, aggregator="sum"
     )
@@ -232,17 +230,33 @@ class GovConsultation(models.Model):
                 record.answer_days = 0
 
     @api.depends("state", "date_deadline", "date_answered")
-    def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+    def _compute_overdue_count(self):
+        today = self._gov_today()
         for record in self:
             if not record.date_deadline:
-                overdue = False
+                late = False
             elif record.date_answered:
-                overdue = fields.Date.to_date(record.date_answered) > record.date_deadline
+                late = fields.Date.to_date(record.date_answered) > record.date_deadline
             else:
-                overdue = record.state in ("new", "assigned") and today > record.date_deadline
-            record.is_overdue = overdue
-            record.overdue_count = int(overdue)
+                late = record.state in ("new", "assigned") and today > record.date_deadline
+            record.overdue_count = int(late)
+
+    # ------------------------------------------------------------------
+    # Deadline (gov.deadline.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [("state", "in", ("new", "assigned"))]
+
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "state"]
+
+    @api.depends("department_id", "user_id")
+    def _compute_deadline_responsible(self):
+        for record in self:
+            record.deadline_department_id = record.department_id
+            record.deadline_user_id = record.user_id
 
     @api.depends("state")
     def _compute_resolved_count(self):
@@ -339,18 +353,10 @@ class GovConsultation(models.Model):
     def write(self, vals):
         if "query_code" in vals:
             raise UserError(self.env._("The query code of a request cannot be changed."))
-        if "rating" in vals and not self.env.context.get("gov_consultation_rating"):
+        if "rating" in vals and not self._gov_register_bypassed():
             if not self.env.user.has_group("gov_service_center.group_gov_admin"):
                 raise UserError(self.env._("Only the citizen can rate the answer."))
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._(
-                "Consultations and mailbox letters are never deleted: archive them instead."
-            )
-        )
 
     # ------------------------------------------------------------------
     # Assignment
@@ -425,7 +431,7 @@ class GovConsultation(models.Model):
             raise UserError(self.env._("This request cannot be rated."))
         if self.rating_deadline and fields.Date.context_today(self) > self.rating_deadline:
             raise UserError(self.env._("The rating period is over."))
-        self.with_context(gov_consultation_rating=True).write({"rating": rating})
+        self._gov_register_bypass().write({"rating": rating})
 
     # ------------------------------------------------------------------
     # Public rendering
@@ -451,24 +457,18 @@ class GovConsultation(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_refresh_overdue(self):
-        today = fields.Date.context_today(self)
-        records = self.sudo().search(
-            [
-                ("state", "in", ("new", "assigned")),
-                ("is_overdue", "=", False),
-                ("date_deadline", "<", today),
-            ]
-        )
-        for fname in ("is_overdue", "overdue_count"):
-            self.env.add_to_compute(self._fields[fname], records)
-        records.flush_recordset(["is_overdue", "overdue_count"])
+        """Count in the statistics the open requests that passed their deadline
+        (the overdue flag itself is computed live)."""
+        records = self.sudo().search([("is_overdue", "=", True), ("overdue_count", "=", 0)])
+        self.env.add_to_compute(self._fields["overdue_count"], records)
+        records.flush_recordset(["overdue_count"])
         return records
 
     @api.model
     def _cron_remind(self):
         """Plan a to-do for the assignee one working day before the deadline."""
         Calendar = self.env["gov.calendar.day"]
-        limit = Calendar.add_working_days(fields.Date.context_today(self), 1)
+        limit = Calendar.add_working_days(self._gov_today(), 1)
         records = self.sudo().search(
             [
                 ("state", "in", ("new", "assigned")),
@@ -500,7 +500,7 @@ class GovConsultation(models.Model):
                 ("rating_deadline", "<", today),
             ]
         )
-        records.with_context(gov_consultation_rating=True).write(
+        records._gov_register_bypass().write(
             {"rating": "satisfied", "rating_auto": True}
         )
         return records

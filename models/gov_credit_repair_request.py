@@ -8,7 +8,7 @@ class GovCreditRepairRequest(models.Model):
 
     _name = "gov.credit.repair.request"
     _description = "Credit Repair Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "create_date desc, id desc"
 
     intermediary_id = fields.Many2one(
@@ -40,10 +40,6 @@ class GovCreditRepairRequest(models.Model):
             if request.restriction_id.state != "active":
                 raise UserError(self.env._("Only an active restriction can be repaired."))
         return requests
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Credit repair requests are never deleted."))
 
     def _check_decidable(self):
         if not self.env.user.has_group("gov_service_center.group_gov_admin"):

@@ -11,8 +11,10 @@ RESTRICTION_STATE_SELECTION = [
 class GovCreditRestriction(models.Model):
     _name = "gov.credit.restriction"
     _description = "Credit Restriction"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date_start desc, id desc"
+    _gov_workflow_fields = ("state",)
+    _gov_frozen_fields = ("intermediary_id", "decision_ref", "date_start")
     _rec_name = "decision_ref"
 
     intermediary_id = fields.Many2one(
@@ -73,24 +75,14 @@ class GovCreditRestriction(models.Model):
                 )
         return super().create(vals_list)
 
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("gov_restriction_lifting"):
-            raise UserError(
-                self.env._("Use the Lift button to lift a credit restriction.")
-            )
-        if {"intermediary_id", "decision_ref", "date_start"} & set(vals):
-            if any(restriction.state == "lifted" for restriction in self):
-                raise UserError(self.env._("A lifted credit restriction cannot be changed."))
-        return super().write(vals)
+    def _gov_workflow_message(self):
+        return self.env._("Use the Lift button to lift a credit restriction.")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._(
-                "Credit restrictions are never deleted: lift the restriction instead; "
-                "the record stays on file."
-            )
-        )
+    def _gov_frozen_records(self):
+        return self.filtered(lambda restriction: restriction.state == "lifted")
+
+    def _gov_frozen_message(self):
+        return self.env._("A lifted credit restriction cannot be changed.")
 
     def action_lift(self, reason=None):
         for restriction in self:
@@ -108,7 +100,7 @@ class GovCreditRestriction(models.Model):
                         ref=restriction.decision_ref,
                     )
                 )
-            restriction.with_context(gov_restriction_lifting=True).write(
+            restriction._gov_register_bypass().write(
                 {
                     "state": "lifted",
                     "lift_reason": lift_reason,

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
 WARNING_TRIGGER_SELECTION = [
@@ -17,7 +16,7 @@ class GovEarlyWarning(models.Model):
 
     _name = "gov.early.warning"
     _description = "Early Warning"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date desc, id desc"
 
     employee_id = fields.Many2one(
@@ -42,10 +41,6 @@ class GovEarlyWarning(models.Model):
     _sql_constraints = [
         ("key_unique", "unique(key)", "This early warning has already been raised."),
     ]
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Early warnings are kept: close them instead."))
 
     def action_done(self):
         self.write({"state": "done"})
@@ -140,13 +135,12 @@ class GovEarlyWarning(models.Model):
 
     @api.model
     def _check_month(self, month):
-        """Late arrivals and bad ratings of ``month`` (when those features are
-        installed)."""
+        """Late arrivals and bad ratings of ``month``."""
         month = date_utils.start_of(fields.Date.to_date(month), "month")
         date_to = date_utils.end_of(month, "month")
         settings = self._get_trigger_settings()
         vals_list = []
-        if settings["late_count"] > 0 and "gov.attendance.day" in self.env:
+        if settings["late_count"] > 0:
             groups = self.env["gov.attendance.day"].sudo()._read_group(
                 [("result", "in", LATE_RESULTS), ("date", ">=", month), ("date", "<=", date_to)],
                 groupby=["employee_id"],
@@ -167,7 +161,7 @@ class GovEarlyWarning(models.Model):
                         ),
                     }
                 )
-        if settings["bad_rating"] and "gov.service.rating" in self.env:
+        if settings["bad_rating"]:
             ratings = self.env["gov.service.rating"].sudo().search_fetch(
                 [
                     ("is_bad", "=", True),

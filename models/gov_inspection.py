@@ -19,11 +19,6 @@ RECTIFICATION_STATE_SELECTION = [
     ("pending", "Pending"),
     ("done", "Rectified"),
 ]
-# Fields that carry the finding itself: frozen once the inspection is confirmed.
-FROZEN_FIELDS = {
-    "employee_id", "window_id", "date", "points", "rule_id", "description",
-    "inspector_id", "inspection_type", "rectification_required", "rectification_days",
-}
 
 
 class GovInspection(models.Model):
@@ -31,8 +26,16 @@ class GovInspection(models.Model):
 
     _name = "gov.inspection"
     _description = "Discipline Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+    ]
     _order = "date desc, id desc"
+    # the finding itself: frozen once the inspection is confirmed or cancelled
+    _gov_frozen_fields = (
+        "employee_id", "window_id", "date", "points", "rule_id", "description",
+        "inspector_id", "inspection_type", "rectification_required", "rectification_days",
+    )
+    _gov_workflow_fields = ("state",)
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
@@ -82,17 +85,19 @@ class GovInspection(models.Model):
     rectification_days = fields.Integer(
         string="Rectification Time (working days)", default=3, tracking=True
     )
-    rectification_deadline = fields.Date(
-        compute="_compute_rectification_deadline", store=True, index=True, tracking=True
+    # the legal deadline of the rectification (gov.deadline.mixin)
+    date_deadline = fields.Date(
+        string="Rectification Deadline", compute="_compute_date_deadline", store=True,
+        tracking=True,
     )
+    rectification_deadline = fields.Date(related="date_deadline")
     rectification_state = fields.Selection(
         RECTIFICATION_STATE_SELECTION, required=True, default="none", tracking=True,
         index=True, copy=False,
     )
     rectification_note = fields.Text(tracking=True)
     is_rectification_overdue = fields.Boolean(
-        string="Rectification Overdue", compute="_compute_is_rectification_overdue",
-        search="_search_is_rectification_overdue",
+        string="Rectification Overdue", related="is_overdue"
     )
     cancel_reason = fields.Text(tracking=True, copy=False)
     company_id = fields.Many2one(
@@ -118,35 +123,32 @@ class GovInspection(models.Model):
             inspection.points = inspection.rule_id.points if inspection.rule_id else inspection.points or 0.0
 
     @api.depends("date", "rectification_required", "rectification_days")
-    def _compute_rectification_deadline(self):
+    def _compute_date_deadline(self):
         Calendar = self.env["gov.calendar.day"]
         for inspection in self:
             if inspection.rectification_required and inspection.date:
-                inspection.rectification_deadline = Calendar.add_working_days(
+                inspection.date_deadline = Calendar.add_working_days(
                     inspection.date, max(inspection.rectification_days, 0)
                 )
             else:
-                inspection.rectification_deadline = False
+                inspection.date_deadline = False
 
-    def _compute_is_rectification_overdue(self):
-        today = fields.Date.context_today(self)
+    # ------------------------------------------------------------------
+    # Deadline (gov.deadline.mixin): the rectification
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [("state", "=", "confirmed"), ("rectification_state", "=", "pending")]
+
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "state", "rectification_state"]
+
+    @api.depends("department_id", "employee_id.user_id")
+    def _compute_deadline_responsible(self):
         for inspection in self:
-            inspection.is_rectification_overdue = bool(
-                inspection.state == "confirmed"
-                and inspection.rectification_state == "pending"
-                and inspection.rectification_deadline
-                and inspection.rectification_deadline < today
-            )
-
-    def _search_is_rectification_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on 'Rectification Overdue'."))
-        domain = [
-            ("state", "=", "confirmed"),
-            ("rectification_state", "=", "pending"),
-            ("rectification_deadline", "<", fields.Date.context_today(self)),
-        ]
-        return domain if (operator == "=") == value else ["!"] + ["&", "&"] + domain
+            inspection.deadline_department_id = inspection.department_id
+            inspection.deadline_user_id = inspection.employee_id.user_id
 
     # ------------------------------------------------------------------
     # Constraints
@@ -186,38 +188,34 @@ class GovInspection(models.Model):
                 vals["name"] = Sequence.next_by_code("gov.inspection") or "/"
         return super().create(vals_list)
 
-    def write(self, vals):
-        frozen = FROZEN_FIELDS & set(vals)
-        if frozen and any(inspection.state != "draft" for inspection in self):
-            raise UserError(
-                self.env._(
-                    "A confirmed or cancelled inspection keeps its finding: only its "
-                    "rectification can still be updated."
-                )
-            )
-        if "state" in vals and not self.env.context.get("gov_inspection_transition"):
-            raise UserError(
-                self.env._("Use the Confirm and Cancel buttons to change the state of an inspection.")
-            )
-        return super().write(vals)
+    def _gov_frozen_records(self):
+        return self.filtered(lambda inspection: inspection.state != "draft")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        for inspection in self:
-            if inspection.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Inspection %(name)s has been confirmed or cancelled: inspections "
-                        "are never deleted, cancel it instead.",
-                        name=inspection.name,
-                    )
-                )
+    def _gov_frozen_message(self):
+        return self.env._(
+            "A confirmed or cancelled inspection keeps its finding: only its "
+            "rectification can still be updated."
+        )
+
+    def _gov_workflow_message(self):
+        return self.env._("Use the Confirm and Cancel buttons to change the state of an inspection.")
+
+    def _gov_register_deletable(self):
+        return self.filtered(lambda inspection: inspection.state == "draft")
+
+    def _gov_unlink_message(self):
+        kept = (self - self._gov_register_deletable())[:1]
+        return self.env._(
+            "Inspection %(name)s has been confirmed or cancelled: inspections "
+            "are never deleted, cancel it instead.",
+            name=kept.name,
+        )
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _set_state(self, vals):
-        return self.with_context(gov_inspection_transition=True).write(vals)
+        return self._gov_register_bypass().write(vals)
 
     def action_confirm(self):
         if any(inspection.state != "draft" for inspection in self):
@@ -239,8 +237,7 @@ class GovInspection(models.Model):
                 }
             )
         self._notify_confirmed()
-        if "gov.early.warning" in self.env:
-            self.env["gov.early.warning"].sudo()._check_inspections(self)
+        self.env["gov.early.warning"].sudo()._check_inspections(self)
         return True
 
     def _notify_confirmed(self):
@@ -256,7 +253,7 @@ class GovInspection(models.Model):
                 body = self.env._(
                     "%(body)s Rectification is required by %(deadline)s.",
                     body=body,
-                    deadline=inspection.rectification_deadline,
+                    deadline=inspection.date_deadline,
                 )
             inspection.message_post(
                 body=body,

@@ -39,7 +39,9 @@ def is_valid_uscc(value):
 class GovIntermediary(models.Model):
     _name = "gov.intermediary"
     _description = "Intermediary"
-    _inherit = ["mail.thread", "mail.activity.mixin", "website.published.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "website.published.mixin", "gov.register.mixin"
+    ]
     _order = "name, id"
     _rec_names_search = ["name", "uscc"]
 
@@ -212,24 +214,25 @@ class GovIntermediary(models.Model):
         self._normalize_vals(vals)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_never_filed(self):
-        for intermediary in self:
-            if intermediary.filing_state not in ("draft", "rejected") or intermediary.date_filed:
-                raise UserError(
-                    self.env._(
-                        "%(name)s has been filed: archive it instead of deleting it.",
-                        name=intermediary.display_name,
-                    )
-                )
-            if intermediary.restriction_ids:
-                raise UserError(
-                    self.env._(
-                        "%(name)s has credit restriction records: archive it instead of "
-                        "deleting it.",
-                        name=intermediary.display_name,
-                    )
-                )
+    def _gov_register_deletable(self):
+        """Only an intermediary that was never filed nor restricted."""
+        return self.filtered(
+            lambda i: i.filing_state in ("draft", "rejected")
+            and not i.date_filed
+            and not i.restriction_ids
+        )
+
+    def _gov_unlink_message(self):
+        kept = (self - self._gov_register_deletable())[:1]
+        if kept.filing_state not in ("draft", "rejected") or kept.date_filed:
+            return self.env._(
+                "%(name)s has been filed: archive it instead of deleting it.",
+                name=kept.display_name,
+            )
+        return self.env._(
+            "%(name)s has credit restriction records: archive it instead of deleting it.",
+            name=kept.display_name,
+        )
 
     # ------------------------------------------------------------------
     # Filing workflow

@@ -39,7 +39,7 @@ def draw_winner_index(draw_time, witness_number, candidate_ids, version=ALGORITH
 class GovIntermediaryDraw(models.Model):
     _name = "gov.intermediary.draw"
     _description = "Intermediary Random Draw"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date_draw desc, id desc"
 
     name = fields.Char(string="Project", required=True, tracking=True)
@@ -80,11 +80,12 @@ class GovIntermediaryDraw(models.Model):
     )
     website_published = fields.Boolean(string="Published", default=True, tracking=True)
 
-    FROZEN_FIELDS = {
+    # written once by the draw itself (through the register bypass)
+    _gov_frozen_fields = (
         "name", "service_type_id", "witness_names", "witness_number", "date_draw",
         "candidate_ids", "candidate_snapshot", "candidate_count", "seed",
         "algorithm_version", "winner_id",
-    }
+    )
 
     @api.constrains("witness_number")
     def _check_witness_number(self):
@@ -94,16 +95,17 @@ class GovIntermediaryDraw(models.Model):
                     self.env._("The witness number must lie between 1 and 999999.")
                 )
 
-    def write(self, vals):
-        if self.FROZEN_FIELDS & set(vals) and not self.env.context.get("gov_drawing"):
-            if any(draw.state != "draft" for draw in self):
-                raise UserError(self.env._("A draw that took place cannot be changed."))
-        return super().write(vals)
+    def _gov_frozen_records(self):
+        return self.filtered(lambda draw: draw.state != "draft")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(draw.state != "draft" for draw in self):
-            raise UserError(self.env._("A draw that took place is never deleted."))
+    def _gov_frozen_message(self):
+        return self.env._("A draw that took place cannot be changed.")
+
+    def _gov_register_deletable(self):
+        return self.filtered(lambda draw: draw.state == "draft")
+
+    def _gov_unlink_message(self):
+        return self.env._("A draw that took place is never deleted.")
 
     def _eligible_candidates(self):
         self.ensure_one()
@@ -136,7 +138,7 @@ class GovIntermediaryDraw(models.Model):
                 )
             now = fields.Datetime.now().replace(microsecond=0)
             seed, index = draw_winner_index(now, draw.witness_number, candidates.ids)
-            draw.with_context(gov_drawing=True).write(
+            draw._gov_register_bypass().write(
                 {
                     "date_draw": now,
                     "candidate_ids": [fields.Command.set(candidates.ids)],

@@ -9,15 +9,19 @@ EVALUATION_SOURCE_SELECTION = [
     ("third_party", "Third Party"),
 ]
 
-# Context key set by the yearly publication: the only writer of frozen rows.
-PUBLISH_CONTEXT_KEY = "gov_evaluation_publishing"
 
 
 class GovIntermediaryEvaluation(models.Model):
     _name = "gov.intermediary.evaluation"
     _description = "Intermediary Evaluation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
     _order = "year desc, intermediary_id, id"
+    # frozen once the results of the year are published (only the yearly
+    # publication writes them, through the register bypass)
+    _gov_frozen_fields = (
+        "intermediary_id", "year", "source", "rating", "score", "evaluator", "comment",
+    )
+    _gov_workflow_fields = ("is_frozen",)
 
     intermediary_id = fields.Many2one(
         "gov.intermediary", required=True, index=True, ondelete="restrict", tracking=True
@@ -85,11 +89,13 @@ class GovIntermediaryEvaluation(models.Model):
                 )
         return super().create(vals_list)
 
+    def _gov_frozen_records(self):
+        return self.filtered("is_frozen")
+
+    def _gov_frozen_message(self):
+        return self.env._("Evaluations of a published year are frozen and cannot change.")
+
     def write(self, vals):
-        if not self.env.context.get(PUBLISH_CONTEXT_KEY) and any(self.mapped("is_frozen")):
-            raise UserError(
-                self.env._("Evaluations of a published year are frozen and cannot change.")
-            )
         if "rating" in vals:
             for evaluation in self:
                 evaluation_vals = dict(vals)
@@ -97,7 +103,3 @@ class GovIntermediaryEvaluation(models.Model):
                 super(GovIntermediaryEvaluation, evaluation).write(evaluation_vals)
             return True
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Evaluations are never deleted."))

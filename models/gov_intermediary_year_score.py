@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .gov_intermediary import CREDIT_GRADE_SELECTION
-from .gov_intermediary_evaluation import PUBLISH_CONTEXT_KEY
 
 DEFAULT_WEIGHTS = {"owner": 50, "department": 30, "center": 20}
 DEFAULT_THRESHOLDS = {"A": 90, "B": 80, "C": 70, "D": 60}
@@ -22,7 +21,12 @@ class GovIntermediaryYearScore(models.Model):
 
     _name = "gov.intermediary.year.score"
     _description = "Intermediary Yearly Score"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
+    _gov_frozen_fields = (
+        "intermediary_id", "year", "owner_score", "department_score", "center_score",
+        "third_party_score", "evaluation_count", "weighted_score", "grade", "is_vetoed",
+        "veto_reason", "state",
+    )
     _order = "year desc, weighted_score desc, id"
     _rec_name = "intermediary_id"
 
@@ -214,9 +218,9 @@ class GovIntermediaryYearScore(models.Model):
                 {"state": "published", "commendation_state": "proposed" if proposed else "none"}
             )
             score.intermediary_id.credit_grade = score.grade
-        self.env["gov.intermediary.evaluation"].search([("year", "=", year)]).with_context(
-            **{PUBLISH_CONTEXT_KEY: True}
-        ).write({"is_frozen": True})
+        self.env["gov.intermediary.evaluation"].search(
+            [("year", "=", year)]
+        )._gov_register_bypass().write({"is_frozen": True})
         return scores
 
     def action_confirm_commendation(self):
@@ -240,17 +244,14 @@ class GovIntermediaryYearScore(models.Model):
         self.write({"commendation_state": "confirmed"})
         return True
 
-    def write(self, vals):
-        frozen = {
-            "intermediary_id", "year", "owner_score", "department_score", "center_score",
-            "third_party_score", "evaluation_count", "weighted_score", "grade", "is_vetoed",
-            "veto_reason", "state",
-        }
-        if any(score.state == "published" for score in self) and frozen & set(vals):
-            raise UserError(self.env._("Published yearly scores are frozen."))
-        return super().write(vals)
+    def _gov_frozen_records(self):
+        return self.filtered(lambda score: score.state == "published")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(score.state == "published" for score in self):
-            raise UserError(self.env._("Published yearly scores are never deleted."))
+    def _gov_frozen_message(self):
+        return self.env._("Published yearly scores are frozen.")
+
+    def _gov_register_deletable(self):
+        return self.filtered(lambda score: score.state != "published")
+
+    def _gov_unlink_message(self):
+        return self.env._("Published yearly scores are never deleted.")

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
 NOTICE_REASON_SELECTION = [
@@ -17,7 +16,7 @@ class GovLeaderNotice(models.Model):
 
     _name = "gov.leader.notice"
     _description = "Notice to Department Leader"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "month desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -63,10 +62,6 @@ class GovLeaderNotice(models.Model):
                 notice.window_id.display_name or "",
                 notice.month.strftime("%Y-%m") if notice.month else "",
             )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Notices to department leaders are never deleted."))
 
     def action_acknowledge(self):
         self.write({"state": "acknowledged"})

@@ -3,9 +3,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, date_utils
+from odoo.tools import SQL, date_utils, float_compare
 
-# Models that contribute lines to the monthly points ledger, when installed.
+# Models that contribute lines to the monthly points ledger.
 CAUSE_PROVIDERS = ("gov.attendance.day", "gov.inspection", "gov.service.rating")
 DEFAULT_BASE = 100.0
 DEFAULT_BONUS_CAP = 5.0
@@ -13,11 +13,11 @@ DEFAULT_BONUS_CAP = 5.0
 
 class GovPointsLedger(models.Model):
     """Monthly points score of one window staff member (base 100, deductions,
-    bonus capped), rebuilt from the cause providers."""
+    bonus capped), rebuilt from the cause providers. Never deleted."""
 
     _name = "gov.points.ledger"
     _description = "Monthly Points Ledger"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
     _order = "month desc, total desc, id"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -127,10 +127,9 @@ class GovPointsLedger(models.Model):
     def _collect_cause_lines(self, date_from, date_to, employees):
         lines = []
         for model_name in CAUSE_PROVIDERS:
-            if model_name in self.env:
-                Model = self.env[model_name].sudo()
-                if hasattr(Model, "_gov_ledger_lines"):
-                    lines.extend(Model._gov_ledger_lines(date_from, date_to, employees) or [])
+            lines.extend(
+                self.env[model_name].sudo()._gov_ledger_lines(date_from, date_to, employees) or []
+            )
         return lines
 
     @api.model
@@ -175,23 +174,12 @@ class GovPointsLedger(models.Model):
         for (window_id, base, cap), ids in by_values.items():
             self.browse(ids).write({"window_id": window_id, "base": base, "bonus_cap": cap})
 
-        Line = self.env["gov.points.ledger.line"].sudo()
-        Line.search([("ledger_id", "in", ledgers.ids), ("is_manual", "=", False)]).unlink()
-        cause_lines = self._collect_cause_lines(month, date_to, employees)
-        Line.create(
-            [
-                {
-                    "ledger_id": ledger_by_employee[line["employee_id"]].id,
-                    "date": line["date"],
-                    "points": line["points"],
-                    "cause": line["cause"],
-                    "res_model": line.get("res_model"),
-                    "res_id": line.get("res_id"),
-                }
-                for line in cause_lines
-                if line.get("employee_id") in ledger_by_employee
-            ]
-        )
+        cause_lines = [
+            dict(line, ledger_id=ledger_by_employee[line["employee_id"]].id)
+            for line in self._collect_cause_lines(month, date_to, employees)
+            if line.get("employee_id") in ledger_by_employee
+        ]
+        self.env["gov.points.ledger.line"].sudo()._gov_replace_derived(ledgers, cause_lines)
         ledgers.write({"date_computed": fields.Datetime.now()})
         ledgers.flush_recordset()
         self._update_ranks(month)
@@ -224,16 +212,20 @@ class GovPointsLedger(models.Model):
     @api.model
     def _after_month_computed(self, month):
         """Hook: notices and star nominations once a month is closed."""
-        if "gov.leader.notice" in self.env:
-            self.env["gov.leader.notice"]._generate_for_month(month)
-        if "gov.service.star" in self.env:
-            self.env["gov.service.star"]._nominate_for_month(month)
+        self.env["gov.leader.notice"]._generate_for_month(month)
+        self.env["gov.service.star"]._nominate_for_month(month)
 
 
 class GovPointsLedgerLine(models.Model):
+    """One cause of a ledger. Lines derived from a cause provider are replaced
+    by the monthly computation; manual bonus lines are never deleted."""
+
     _name = "gov.points.ledger.line"
     _description = "Points Ledger Line"
+    _inherit = ["gov.register.mixin"]
     _order = "date, id"
+    # what the line is and where it comes from is set once, at creation
+    _gov_frozen_fields = ("ledger_id", "res_model", "res_id", "is_manual", "user_id")
 
     ledger_id = fields.Many2one(
         "gov.points.ledger", required=True, index=True, ondelete="cascade"
@@ -264,6 +256,58 @@ class GovPointsLedgerLine(models.Model):
             vals["is_manual"] = True
             vals.setdefault("user_id", self.env.uid)
         return super().create(vals_list)
+
+    def _gov_register_deletable(self):
+        """Only the monthly computation, through the register bypass, replaces
+        derived lines; manual bonus lines are never deleted."""
+        if not self._gov_register_bypassed():
+            return self.browse()
+        return self.filtered(lambda line: not line.is_manual)
+
+    @api.model
+    def _gov_replace_derived(self, ledgers, cause_lines):
+        """Make the derived lines of ``ledgers`` match ``cause_lines`` (dicts
+        with ledger_id, date, points, cause, res_model, res_id): unchanged
+        lines stay as they are (notices keep pointing at them), changed ones
+        are updated, vanished ones removed, new ones created. Manual lines are
+        left alone."""
+        existing = self.search_fetch(
+            [("ledger_id", "in", ledgers.ids), ("is_manual", "=", False)],
+            ["ledger_id", "date", "points", "cause", "res_model", "res_id"],
+            order="id",
+        )
+        pool = defaultdict(list)
+        for line in existing:
+            key = (line.ledger_id.id, line.res_model or False, line.res_id or 0, line.date)
+            pool[key].append(line)
+        to_create = []
+        updates = defaultdict(list)
+        for vals in cause_lines:
+            day = fields.Date.to_date(vals["date"])
+            key = (vals["ledger_id"], vals.get("res_model") or False, vals.get("res_id") or 0, day)
+            if pool.get(key):
+                line = pool[key].pop(0)
+                if (
+                    float_compare(line.points, vals["points"], precision_digits=1)
+                    or line.cause != vals["cause"]
+                ):
+                    updates[(vals["points"], vals["cause"])].append(line.id)
+            else:
+                to_create.append(
+                    {
+                        "ledger_id": vals["ledger_id"],
+                        "date": day,
+                        "points": vals["points"],
+                        "cause": vals["cause"],
+                        "res_model": vals.get("res_model"),
+                        "res_id": vals.get("res_id"),
+                    }
+                )
+        vanished = self.browse([line.id for lines in pool.values() for line in lines])
+        vanished._gov_register_bypass().unlink()
+        for (points, cause), ids in updates.items():
+            self.browse(ids).write({"points": points, "cause": cause})
+        return self.create(to_create)
 
     def action_open_source(self):
         self.ensure_one()

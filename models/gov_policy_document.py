@@ -24,7 +24,7 @@ class GovPolicyDocument(models.Model):
 
     _name = "gov.policy.document"
     _description = "Policy Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "website.published.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "website.published.mixin", "gov.register.mixin"]
     _order = "date_issued desc, id desc"
     _rec_names_search = ["name", "doc_number"]
 
@@ -217,12 +217,3 @@ class GovPolicyDocument(models.Model):
             repealing = self.browse(vals["repealed_by_id"])
             vals = dict(vals, date_repealed=repealing.date_effective or repealing.date_issued)
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._(
-                "Policy documents are never deleted: archive the document or record the "
-                "document that repeals it instead."
-            )
-        )

@@ -1,12 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class GovPreconditionReview(models.Model):
     _name = "gov.precondition.review"
     _description = "Precondition Clean-up Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -66,12 +65,11 @@ class GovPreconditionReview(models.Model):
         action["context"] = {"default_review_id": self.id, "search_default_group_department": 1}
         return action
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_keep_history(self):
-        if self.precondition_ids:
-            raise UserError(
-                self.env._(
-                    "A campaign that removed preconditions is part of the record and "
-                    "cannot be deleted."
-                )
-            )
+    def _gov_register_deletable(self):
+        return self.filtered(lambda review: not review.precondition_ids)
+
+    def _gov_unlink_message(self):
+        return self.env._(
+            "A campaign that removed preconditions is part of the record and "
+            "cannot be deleted."
+        )

@@ -41,11 +41,10 @@ APPEAL_REASON_SELECTION = [
 
 # What the citizen gave: never changed after the rating is recorded.
 IMMUTABLE_FIELDS = {
-    "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_res_id",
+    "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_id",
     "ticket_ref", "comment", "indicator_ids", "rater_name", "rater_phone", "name",
 }
-WORKFLOW_FIELDS = {"rectification_state", "appeal_state", "is_overdue"}
-WORKFLOW_CONTEXT_KEY = "gov_rating_workflow"
+WORKFLOW_FIELDS = {"rectification_state", "appeal_state"}
 
 CENTER_TZ = "Asia/Shanghai"
 
@@ -66,8 +65,12 @@ class GovServiceRating(models.Model):
 
     _name = "gov.service.rating"
     _description = "Service Rating"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+    ]
     _order = "date desc, id desc"
+    _gov_frozen_fields = tuple(sorted(IMMUTABLE_FIELDS))
+    _gov_workflow_fields = tuple(sorted(WORKFLOW_FIELDS))
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
     level = fields.Integer(required=True, tracking=True, aggregator="avg")
@@ -91,7 +94,10 @@ class GovServiceRating(models.Model):
         "hr.department", compute="_compute_department_id", store=True, index=True,
         string="Department",
     )
-    ticket_res_id = fields.Integer(string="Queue Ticket ID", index="btree_not_null", copy=False)
+    ticket_id = fields.Many2one(
+        "gov.queue.ticket", string="Queue Ticket", index="btree_not_null", copy=False,
+        ondelete="restrict", readonly=True,
+    )
     ticket_ref = fields.Char(string="Ticket / Case Reference", copy=False)
     comment = fields.Text()
     indicator_ids = fields.Many2many(
@@ -110,7 +116,8 @@ class GovServiceRating(models.Model):
     )
     verify_deadline = fields.Date(string="Verify By", readonly=True, copy=False)
     rectify_deadline = fields.Date(string="Rectify By", readonly=True, copy=False)
-    is_overdue = fields.Boolean(string="Overdue", index=True, copy=False, readonly=True)
+    # the deadline of the current stage: verification, then rectification
+    date_deadline = fields.Date(compute="_compute_date_deadline", store=True)
     verification_note = fields.Text(tracking=True)
     rectification_note = fields.Text(string="Rectification Measures", tracking=True)
     followup_note = fields.Text(string="Follow-up Call", tracking=True)
@@ -130,7 +137,7 @@ class GovServiceRating(models.Model):
     )
 
     _sql_constraints = [
-        ("ticket_unique", "unique(ticket_res_id)", "A queue ticket can be rated only once."),
+        ("ticket_unique", "unique(ticket_id)", "A queue ticket can be rated only once."),
         ("level_range", "CHECK(level BETWEEN 1 AND 5)", "The rating level goes from 1 to 5."),
     ]
 
@@ -213,9 +220,6 @@ class GovServiceRating(models.Model):
         Calendar = self.env["gov.calendar.day"]
         verify_days = self._get_param("rating_verify_days")
         for vals in vals_list:
-            if not vals.get("ticket_res_id"):
-                # no ticket: keep the column NULL (0 would collide in the unique index)
-                vals.pop("ticket_res_id", None)
             level = vals.get("level")
             if not isinstance(level, int) or not 1 <= level <= 5:
                 raise ValidationError(self.env._("The rating level goes from 1 to 5."))
@@ -231,24 +235,16 @@ class GovServiceRating(models.Model):
                 vals["rectification_state"] = "none"
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.context.get(WORKFLOW_CONTEXT_KEY):
-            touched = (IMMUTABLE_FIELDS | WORKFLOW_FIELDS) & set(vals)
-            if touched:
-                raise UserError(
-                    self.env._(
-                        "A rating is recorded as the citizen gave it; its handling changes "
-                        "only through the rectification and appeal buttons."
-                    )
-                )
-        return super().write(vals)
+    def _gov_frozen_message(self):
+        return self.env._(
+            "A rating is recorded as the citizen gave it; its handling changes "
+            "only through the rectification and appeal buttons."
+        )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Service ratings are never deleted."))
+    _gov_workflow_message = _gov_frozen_message
 
     def _workflow_write(self, vals):
-        return self.with_context(**{WORKFLOW_CONTEXT_KEY: True}).write(vals)
+        return self._gov_register_bypass().write(vals)
 
     # ------------------------------------------------------------------
     # Rectification of bad ratings
@@ -275,7 +271,7 @@ class GovServiceRating(models.Model):
             today, self._get_param("rating_rectify_days")
         )
         self._workflow_write(
-            {"rectification_state": "rectifying", "rectify_deadline": deadline, "is_overdue": False}
+            {"rectification_state": "rectifying", "rectify_deadline": deadline}
         )
         return True
 
@@ -293,7 +289,6 @@ class GovServiceRating(models.Model):
             {
                 "rectification_state": "followed_up",
                 "followup_date": fields.Date.context_today(self),
-                "is_overdue": False,
             }
         )
         return True
@@ -334,7 +329,6 @@ class GovServiceRating(models.Model):
             vals.update(
                 rectification_state="closed",
                 closed_date=fields.Date.context_today(self),
-                is_overdue=False,
             )
         self._workflow_write(vals)
         return True
@@ -348,24 +342,38 @@ class GovServiceRating(models.Model):
     # ------------------------------------------------------------------
     # Deadlines
     # ------------------------------------------------------------------
+    @api.depends("rectification_state", "verify_deadline", "rectify_deadline")
+    def _compute_date_deadline(self):
+        for rating in self:
+            if rating.rectification_state == "to_verify":
+                rating.date_deadline = rating.verify_deadline
+            elif rating.rectification_state == "rectifying":
+                rating.date_deadline = rating.rectify_deadline
+            else:
+                rating.date_deadline = False
+
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [
+            ("appeal_state", "!=", "accepted"),
+            ("rectification_state", "in", ("to_verify", "rectifying")),
+        ]
+
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "appeal_state", "rectification_state"]
+
+    @api.depends("department_id.manager_id.user_id")
+    def _compute_deadline_responsible(self):
+        for rating in self:
+            rating.deadline_department_id = rating.department_id
+            rating.deadline_user_id = rating.department_id.manager_id.user_id
+
     @api.model
     def _cron_update_overdue(self):
-        """Flag the bad ratings whose verification or rectification is late."""
-        today = fields.Date.context_today(self)
-        Rating = self.sudo()
-        late = Rating.search(
-            [
-                ("appeal_state", "!=", "accepted"),
-                "|",
-                "&", ("rectification_state", "=", "to_verify"), ("verify_deadline", "<", today),
-                "&", ("rectification_state", "=", "rectifying"), ("rectify_deadline", "<", today),
-            ]
-        )
-        Rating.search([("is_overdue", "=", True), ("id", "not in", late.ids)])._workflow_write(
-            {"is_overdue": False}
-        )
-        late.filtered(lambda r: not r.is_overdue)._workflow_write({"is_overdue": True})
-        return len(late)
+        """Number of bad ratings whose verification or rectification is late
+        (the overdue flag is computed live from the stage deadline)."""
+        return self.sudo().search_count([("is_overdue", "=", True)])
 
     # ------------------------------------------------------------------
     # Monthly points ledger

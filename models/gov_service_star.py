@@ -16,7 +16,7 @@ class GovServiceStar(models.Model):
 
     _name = "gov.service.star"
     _description = "Service Star"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gov.register.mixin"]
     _order = "month desc, rank, id"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -59,13 +59,12 @@ class GovServiceStar(models.Model):
             if star.month and star.month.day != 1:
                 raise ValidationError(self.env._("The month of a service star is its first day."))
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_nominated(self):
-        for star in self:
-            if star.state != "nominated":
-                raise UserError(
-                    self.env._("Approved or published service stars are never deleted.")
-                )
+    def _gov_register_deletable(self):
+        """Pending nominations may be replaced; approved stars stay."""
+        return self.filtered(lambda star: star.state == "nominated")
+
+    def _gov_unlink_message(self):
+        return self.env._("Approved or published service stars are never deleted.")
 
     def _check_admin(self):
         if not self.env.su and not self.env.user.has_group("gov_service_center.group_gov_admin"):
@@ -122,14 +121,13 @@ class GovServiceStar(models.Model):
             )
         )
         ineligible = {employee.id for (employee,) in ineligible}
-        if "gov.service.rating" in self.env:
-            groups = self.env["gov.service.rating"].sudo()._read_group(
-                [("is_bad", "=", True), ("employee_id", "in", employees.ids),
-                 ("create_date", ">=", fields.Datetime.to_datetime(month)),
-                 ("create_date", "<", fields.Datetime.to_datetime(date_utils.add(month, months=1)))],
-                groupby=["employee_id"],
-            )
-            ineligible |= {employee.id for (employee,) in groups}
+        groups = self.env["gov.service.rating"].sudo()._read_group(
+            [("is_bad", "=", True), ("employee_id", "in", employees.ids),
+             ("create_date", ">=", fields.Datetime.to_datetime(month)),
+             ("create_date", "<", fields.Datetime.to_datetime(date_utils.add(month, months=1)))],
+            groupby=["employee_id"],
+        )
+        ineligible |= {employee.id for (employee,) in groups}
         return ineligible
 
     @api.model

@@ -6,16 +6,18 @@ from odoo.tools import SQL
 
 class GovWindowScore(models.Model):
     """Monthly roll-up of the points ledgers per service window, with its
-    rank and the red-flag window (红旗窗口) of the month."""
+    rank and the red-flag window (红旗窗口) of the month. Never deleted: the
+    score of a window that no longer has staff is archived."""
 
     _name = "gov.window.score"
     _description = "Monthly Window Score"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.register.mixin"]
     _order = "month desc, rank, id"
 
+    active = fields.Boolean(default=True, readonly=True)
     window_id = fields.Many2one(
         "gov.service.window", string="Service Window", required=True, index=True,
-        ondelete="cascade",
+        ondelete="restrict",
     )
     department_id = fields.Many2one(
         "hr.department", related="window_id.department_id", store=True, index=True
@@ -59,19 +61,25 @@ class GovWindowScore(models.Model):
             groupby=["window_id"],
             aggregates=["total:avg", "__count", "deduction:sum"],
         )
-        existing = {s.window_id.id: s for s in self.search([("month", "=", month)])}
+        existing = {
+            s.window_id.id: s
+            for s in self.with_context(active_test=False).search([("month", "=", month)])
+        }
         to_create = []
         seen = set()
         for window, avg, count, deduction in groups:
             vals = {"staff_count": count, "score": round(avg or 0.0, 2), "deduction": deduction}
             seen.add(window.id)
             if window.id in existing:
-                existing[window.id].write(vals)
+                existing[window.id].write(dict(vals, active=True))
             else:
                 to_create.append({"window_id": window.id, "month": month, **vals})
         self.create(to_create)
+        # a window without staff this month keeps its former score, archived
         stale = [s.id for window_id, s in existing.items() if window_id not in seen]
-        self.browse(stale).unlink()
+        self.browse(stale).write(
+            {"active": False, "rank": 0, "is_last": False, "is_red_flag": False}
+        )
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -86,7 +94,7 @@ class GovWindowScore(models.Model):
                                        ROW_NUMBER() OVER (ORDER BY score DESC, deduction, id) AS position,
                                        COUNT(*) OVER () AS n
                                   FROM gov_window_score
-                                 WHERE month = %(month)s) q) r
+                                 WHERE month = %(month)s AND active) q) r
                  WHERE s.id = r.id
                 """,
                 month=month,

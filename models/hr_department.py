@@ -40,4 +40,3 @@ class HrDepartment(models.Model):
         action["domain"] = [("department_id", "=", self.id)]
         action["context"] = {"default_department_id": self.id}
         return action
-

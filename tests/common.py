@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import date, timedelta
+
+from stdnum.cn import uscc as stdnum_uscc
+
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -61,3 +65,245 @@ class GovServiceCenterCase(TransactionCase):
     @classmethod
     def _create_item(cls, **vals):
         return cls.env["gov.approval.item"].create(cls._item_vals(**vals))
+
+
+# ----------------------------------------------------------------------
+# Discipline: windows, staff, inspections
+# ----------------------------------------------------------------------
+MONTH = date(2026, 3, 1)
+
+
+class DisciplineCase(GovServiceCenterCase):
+    """Windows, staff (each with a user), a supervisor and a department leader."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Employee = cls.env["hr.employee"]
+        cls.leader_user = new_test_user(cls.env, "gsc_leader", groups="base.group_user")
+        cls.leader = Employee.create(
+            {"name": "Leader B", "user_id": cls.leader_user.id, "department_id": cls.dept_b.id}
+        )
+        cls.dept_b.manager_id = cls.leader
+        cls.supervisor_user = new_test_user(cls.env, "gsc_supervisor", groups="base.group_user")
+        cls.supervisor = Employee.create(
+            {"name": "Supervisor", "user_id": cls.supervisor_user.id, "department_id": cls.dept_b.id}
+        )
+        cls.staff_users = []
+        cls.staff = Employee.browse()
+        for index in range(4):
+            user = new_test_user(cls.env, f"gsc_staff{index}", groups="base.group_user")
+            cls.staff_users.append(user)
+            cls.staff |= Employee.create(
+                {
+                    "name": f"Staff {index}",
+                    "user_id": user.id,
+                    "department_id": cls.dept_b.id,
+                    "parent_id": cls.supervisor.id,
+                }
+            )
+        cls.zone = cls.env["gov.hall.zone"].create({"name": "Approval Zone", "code": "TZ"})
+        Window = cls.env["gov.service.window"]
+        cls.window_a = Window.create(
+            {"name": "Housing A", "code": "TW01", "zone_id": cls.zone.id,
+             "department_id": cls.dept_b.id, "employee_ids": [(6, 0, cls.staff[:2].ids)]}
+        )
+        cls.window_b = Window.create(
+            {"name": "Housing B", "code": "TW02", "zone_id": cls.zone.id,
+             "department_id": cls.dept_b.id, "employee_ids": [(6, 0, cls.staff[2:].ids)]}
+        )
+        cls.rule_phone = cls.env.ref("gov_service_center.conduct_rule_phone")
+        cls.rule_quarrel = cls.env.ref("gov_service_center.conduct_rule_quarrel")
+
+    @classmethod
+    def _inspection(cls, employee, day=None, rule=None, confirm=True, **vals):
+        inspection = cls.env["gov.inspection"].create(
+            {
+                "employee_id": employee.id,
+                "date": day or date(2026, 3, 10),
+                "rule_id": (rule or cls.rule_phone).id,
+                **vals,
+            }
+        )
+        if confirm:
+            inspection.action_confirm()
+        return inspection
+
+
+# ----------------------------------------------------------------------
+# Attendance: window, staff with badges, a terminal
+# ----------------------------------------------------------------------
+NOW = "2026-03-10 12:00:00"
+
+
+class GovAttendanceCase(GovServiceCenterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zone = cls.env["gov.hall.zone"].create({"name": "Approval Zone", "code": "ZA", "ticket_prefix": "A"})
+        cls.window = cls.env["gov.service.window"].create(
+            {"name": "Window 1", "code": "W01", "zone_id": cls.zone.id, "department_id": cls.dept_a.id}
+        )
+        Employee = cls.env["hr.employee"]
+        cls.emp1 = Employee.create(
+            {"name": "Staff One", "barcode": "1001", "department_id": cls.dept_a.id,
+             "gov_window_id": cls.window.id, "gov_staff_role": "staff"}
+        )
+        cls.emp2 = Employee.create(
+            {"name": "Staff Two", "barcode": "1002", "department_id": cls.dept_b.id,
+             "gov_face_consent": True, "gov_face_consent_date": "2026-01-05"}
+        )
+        cls.device = cls.env["gov.attendance.device"].create(
+            {"code": "DEV1", "name": "Fingerprint 1F", "kind": "fingerprint"}
+        )
+        cls.token = cls.device._gov_new_token()
+
+    def _ingest(self, punches, device=None):
+        return self.env["gov.attendance.punch"]._gov_ingest(device or self.device, punches)
+
+    @staticmethod
+    def _p(ref, badge, when, method="fingerprint"):
+        return {"id": ref, "badge": badge, "time": when, "method": method}
+
+
+# ----------------------------------------------------------------------
+# Intermediaries
+# ----------------------------------------------------------------------
+def make_uscc(serial):
+    """A valid USCC (GB 32100) for a Meishan company, numbered ``serial``."""
+    body = f"91511400MA{serial:07d}"
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+class IntermediaryCase(GovServiceCenterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Type = cls.env["gov.intermediary.service.type"]
+        cls.Intermediary = cls.env["gov.intermediary"]
+        cls.type_eia, cls.type_survey = cls.Type.create(
+            [
+                {"name": "EIA Test", "code": "T-EIA", "min_providers": 3},
+                {"name": "Survey Test", "code": "T-SUR", "min_providers": 2},
+            ]
+        )
+        cls._serial = 0
+
+    @classmethod
+    def _make(cls, count=1, service_type=None, state="filed", expiry=None, **vals):
+        service_type = service_type or cls.type_eia
+        vals_list = []
+        for _index in range(count):
+            cls._serial += 1
+            vals_list.append(
+                dict(
+                    {
+                        "name": f"Test Intermediary {cls._serial}",
+                        "uscc": make_uscc(cls._serial),
+                        "filing_state": state,
+                        "service_type_ids": [(6, 0, service_type.ids)],
+                        "qualification_ids": [
+                            (0, 0, {
+                                "name": f"Q-{cls._serial}",
+                                "issuer": "Provincial Department",
+                                "service_type_id": service_type.id,
+                                "date_expiry": expiry,
+                            })
+                        ],
+                    },
+                    **vals,
+                )
+            )
+        return cls.Intermediary.create(vals_list)
+
+    @classmethod
+    def _restrict(cls, intermediary, **vals):
+        return cls.env["gov.credit.restriction"].create(
+            dict(
+                {
+                    "intermediary_id": intermediary.id,
+                    "reason": "False statements in a report",
+                    "decision_ref": f"MS-XY-{intermediary.id}",
+                    "date_start": date.today() - timedelta(days=10),
+                    "date_end": date.today() + timedelta(days=300),
+                },
+                **vals,
+            )
+        )
+
+
+# ----------------------------------------------------------------------
+# Hall queue
+# ----------------------------------------------------------------------
+class GovQueueCase(GovServiceCenterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Zone = cls.env["gov.hall.zone"]
+        cls.zone_a = Zone.create({"name": "Approval", "code": "QA", "ticket_prefix": "A"})
+        cls.zone_b = Zone.create({"name": "Social Security", "code": "QB", "ticket_prefix": "B"})
+        cls.window = cls.env["gov.service.window"].create(
+            {"name": "Window 1", "code": "Q01", "zone_id": cls.zone_a.id}
+        )
+        cls.window_b = cls.env["gov.service.window"].create(
+            {"name": "Window 2", "code": "Q02", "zone_id": cls.zone_b.id}
+        )
+        cls.user_clerk = new_test_user(cls.env, "gsc_clerk", groups="base.group_user")
+        cls.clerk = cls.env["hr.employee"].create(
+            {"name": "Clerk", "user_id": cls.user_clerk.id, "gov_window_id": cls.window.id}
+        )
+
+    def _take(self, zone=None, priority="normal"):
+        return self.env["gov.queue.ticket"].sudo().create(
+            {"zone_id": (zone or self.zone_a).id, "priority": priority}
+        )
+
+
+# ----------------------------------------------------------------------
+# Policy documents (fixture mixin, also used by HttpCase classes)
+# ----------------------------------------------------------------------
+class PolicyFixtures:
+    @classmethod
+    def _policy_setup(cls):
+        cls.category = cls.env["gov.policy.category"].create(
+            {"name": "GscPol Administrative Approval", "code": "GSCPOL-AA"}
+        )
+        cls.category_other = cls.env["gov.policy.category"].create(
+            {"name": "GscPol Investment", "code": "GSCPOL-INV"}
+        )
+
+    @classmethod
+    def _doc(cls, name, number=None, **vals):
+        values = {
+            "name": name,
+            "doc_number": number,
+            "issuer": "GscPol City Government",
+            "date_issued": "2014-03-01",
+            "category_id": cls.category.id,
+        }
+        values.update(vals)
+        return cls.env["gov.policy.document"].create(values)
+
+
+# ----------------------------------------------------------------------
+# Service ratings (fixture mixin, also used by HttpCase classes)
+# ----------------------------------------------------------------------
+class RatingFixtures:
+    @classmethod
+    def _rating_setup(cls, department_a, department_b):
+        env = cls.env
+        cls.zone = env["gov.hall.zone"].create({"name": "GscRat Zone", "code": "GSCRATZ"})
+        cls.employee = env["hr.employee"].create({"name": "GscRat Clerk A", "department_id": department_a.id})
+        cls.employee_b = env["hr.employee"].create({"name": "GscRat Clerk B", "department_id": department_b.id})
+        cls.window = env["gov.service.window"].create(
+            {"name": "GscRat Window A", "code": "GSCRAT-A1", "zone_id": cls.zone.id,
+             "department_id": department_a.id, "employee_ids": [(6, 0, cls.employee.ids)]}
+        )
+        cls.window_b = env["gov.service.window"].create(
+            {"name": "GscRat Window B", "code": "GSCRAT-B1", "zone_id": cls.zone.id,
+             "department_id": department_b.id,
+             "employee_ids": [(6, 0, (cls.employee | cls.employee_b).ids)]}
+        )
+        cls.ind_good = env.ref("gov_service_center.rating_indicator_efficient")
+        cls.ind_bad = env.ref("gov_service_center.rating_indicator_bad_attitude")
+        cls.ind_online = env.ref("gov_service_center.rating_indicator_clear_guide")

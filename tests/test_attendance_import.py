@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_attendance_punch import NOW, GovAttendanceCase
+from .common import NOW, GovAttendanceCase
 
 CSV = (
     "device code,punch id,badge,time,method\n"

@@ -8,40 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import GovServiceCenterCase
-
-NOW = "2026-03-10 12:00:00"
-
-
-class GovAttendanceCase(GovServiceCenterCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.zone = cls.env["gov.hall.zone"].create({"name": "Approval Zone", "code": "ZA", "ticket_prefix": "A"})
-        cls.window = cls.env["gov.service.window"].create(
-            {"name": "Window 1", "code": "W01", "zone_id": cls.zone.id, "department_id": cls.dept_a.id}
-        )
-        Employee = cls.env["hr.employee"]
-        cls.emp1 = Employee.create(
-            {"name": "Staff One", "barcode": "1001", "department_id": cls.dept_a.id,
-             "gov_window_id": cls.window.id, "gov_staff_role": "staff"}
-        )
-        cls.emp2 = Employee.create(
-            {"name": "Staff Two", "barcode": "1002", "department_id": cls.dept_b.id,
-             "gov_face_consent": True, "gov_face_consent_date": "2026-01-05"}
-        )
-        cls.device = cls.env["gov.attendance.device"].create(
-            {"code": "DEV1", "name": "Fingerprint 1F", "kind": "fingerprint"}
-        )
-        cls.token = cls.device._gov_new_token()
-
-    def _ingest(self, punches, device=None):
-        return self.env["gov.attendance.punch"]._gov_ingest(device or self.device, punches)
-
-    @staticmethod
-    def _p(ref, badge, when, method="fingerprint"):
-        return {"id": ref, "badge": badge, "time": when, "method": method}
-
+from .common import NOW, GovAttendanceCase
 
 @tagged("post_install", "-at_install")
 class TestWindowStaff(GovAttendanceCase):

@@ -10,7 +10,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import GovServiceCenterCase
-from .test_intermediary import make_uscc
+from .common import make_uscc
 
 
 @tagged("post_install", "-at_install")

@@ -119,7 +119,8 @@ class TestConsultation(GovServiceCenterCase):
             self.assertNotIn(on_time, self.Consultation.search([("is_overdue", "=", True)]))
             late.answer = "Sorry for the delay."
             late.action_answer()
-        self.assertTrue(late.is_overdue, "answered after the deadline stays counted as late")
+            self.assertFalse(late.is_overdue, "answered: the deadline no longer runs")
+        self.assertEqual(late.overdue_count, 1, "answered after the deadline stays counted as late")
         self.assertEqual(late.answer_days, 4)
 
     # ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .discipline_common import MONTH, DisciplineCase
+from .common import MONTH, DisciplineCase
 
 
 @tagged("post_install", "-at_install")

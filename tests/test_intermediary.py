@@ -9,70 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import GovServiceCenterCase
-
-
-def make_uscc(serial):
-    """A valid USCC (GB 32100) for a Meishan company, numbered ``serial``."""
-    body = f"91511400MA{serial:07d}"
-    return body + stdnum_uscc.calc_check_digit(body)
-
-
-class IntermediaryCase(GovServiceCenterCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Type = cls.env["gov.intermediary.service.type"]
-        cls.Intermediary = cls.env["gov.intermediary"]
-        cls.type_eia, cls.type_survey = cls.Type.create(
-            [
-                {"name": "EIA Test", "code": "T-EIA", "min_providers": 3},
-                {"name": "Survey Test", "code": "T-SUR", "min_providers": 2},
-            ]
-        )
-        cls._serial = 0
-
-    @classmethod
-    def _make(cls, count=1, service_type=None, state="filed", expiry=None, **vals):
-        service_type = service_type or cls.type_eia
-        vals_list = []
-        for _index in range(count):
-            cls._serial += 1
-            vals_list.append(
-                dict(
-                    {
-                        "name": f"Test Intermediary {cls._serial}",
-                        "uscc": make_uscc(cls._serial),
-                        "filing_state": state,
-                        "service_type_ids": [(6, 0, service_type.ids)],
-                        "qualification_ids": [
-                            (0, 0, {
-                                "name": f"Q-{cls._serial}",
-                                "issuer": "Provincial Department",
-                                "service_type_id": service_type.id,
-                                "date_expiry": expiry,
-                            })
-                        ],
-                    },
-                    **vals,
-                )
-            )
-        return cls.Intermediary.create(vals_list)
-
-    @classmethod
-    def _restrict(cls, intermediary, **vals):
-        return cls.env["gov.credit.restriction"].create(
-            dict(
-                {
-                    "intermediary_id": intermediary.id,
-                    "reason": "False statements in a report",
-                    "decision_ref": f"MS-XY-{intermediary.id}",
-                    "date_start": date.today() - timedelta(days=10),
-                    "date_end": date.today() + timedelta(days=300),
-                },
-                **vals,
-            )
-        )
+from .common import IntermediaryCase, make_uscc
 
 
 @tagged("post_install", "-at_install")

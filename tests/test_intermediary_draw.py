@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.gov_service_center.models.gov_intermediary_draw import draw_winner_index
 
-from .test_intermediary import IntermediaryCase, make_uscc
+from .common import IntermediaryCase, make_uscc
 
 
 @tagged("post_install", "-at_install")

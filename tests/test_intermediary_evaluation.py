@@ -4,7 +4,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .test_intermediary import IntermediaryCase, make_uscc
+from .common import IntermediaryCase, make_uscc
 
 
 @tagged("post_install", "-at_install")

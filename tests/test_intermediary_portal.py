@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_intermediary import IntermediaryCase, make_uscc
+from .common import IntermediaryCase, make_uscc
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from odoo import sql_db
 from odoo.tests import HttpCase, tagged
 
-from .test_intermediary import make_uscc
+from .common import make_uscc
 
 
 @tagged("post_install", "-at_install")

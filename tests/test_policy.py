@@ -8,30 +8,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.gov_service_center.models.gov_policy_document import GovPolicyDocument
 
-from .common import GovServiceCenterCase
-
-
-class PolicyFixtures:
-    @classmethod
-    def _policy_setup(cls):
-        cls.category = cls.env["gov.policy.category"].create(
-            {"name": "GscPol Administrative Approval", "code": "GSCPOL-AA"}
-        )
-        cls.category_other = cls.env["gov.policy.category"].create(
-            {"name": "GscPol Investment", "code": "GSCPOL-INV"}
-        )
-
-    @classmethod
-    def _doc(cls, name, number=None, **vals):
-        values = {
-            "name": name,
-            "doc_number": number,
-            "issuer": "GscPol City Government",
-            "date_issued": "2014-03-01",
-            "category_id": cls.category.id,
-        }
-        values.update(vals)
-        return cls.env["gov.policy.document"].create(values)
+from .common import GovServiceCenterCase, PolicyFixtures
 
 
 @tagged("post_install", "-at_install")

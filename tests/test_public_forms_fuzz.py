@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .test_intermediary import make_uscc
+from .common import make_uscc
 
 _logger = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ class TestPublicFormsFuzz(HttpCase):
             # rated before (that page answers 409): then from the window's page
             form_url = f"/service-rating?window={self.window.code}"
             if ticket_id and not self.env["gov.service.rating"].sudo().search_count(
-                [("ticket_res_id", "=", ticket_id)]
+                [("ticket_id", "=", ticket_id)]
             ):
                 form_url = f"/service-rating?ticket={target}"
             self._check("gov.service.rating", form_url, "/service-rating", payload, upload)

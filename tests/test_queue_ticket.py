@@ -2,34 +2,10 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import GovServiceCenterCase
-
-
-class GovQueueCase(GovServiceCenterCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Zone = cls.env["gov.hall.zone"]
-        cls.zone_a = Zone.create({"name": "Approval", "code": "QA", "ticket_prefix": "A"})
-        cls.zone_b = Zone.create({"name": "Social Security", "code": "QB", "ticket_prefix": "B"})
-        cls.window = cls.env["gov.service.window"].create(
-            {"name": "Window 1", "code": "Q01", "zone_id": cls.zone_a.id}
-        )
-        cls.window_b = cls.env["gov.service.window"].create(
-            {"name": "Window 2", "code": "Q02", "zone_id": cls.zone_b.id}
-        )
-        cls.user_clerk = new_test_user(cls.env, "gsc_clerk", groups="base.group_user")
-        cls.clerk = cls.env["hr.employee"].create(
-            {"name": "Clerk", "user_id": cls.user_clerk.id, "gov_window_id": cls.window.id}
-        )
-
-    def _take(self, zone=None, priority="normal"):
-        return self.env["gov.queue.ticket"].sudo().create(
-            {"zone_id": (zone or self.zone_a).id, "priority": priority}
-        )
+from .common import GovQueueCase
 
 
 @tagged("post_install", "-at_install")

@@ -8,31 +8,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.gov_service_center.controllers.service_rating import GovServiceRatingWebsite
 from odoo.addons.gov_service_center.models.gov_service_rating import GovServiceRating
 
-from .common import GovServiceCenterCase
-
-
-class RatingFixtures:
-    @classmethod
-    def _rating_setup(cls, department_a, department_b):
-        env = cls.env
-        cls.zone = env["gov.hall.zone"].create({"name": "GscRat Zone", "code": "GSCRATZ"})
-        cls.employee = env["hr.employee"].create({"name": "GscRat Clerk A", "department_id": department_a.id})
-        cls.employee_b = env["hr.employee"].create({"name": "GscRat Clerk B", "department_id": department_b.id})
-        cls.window = env["gov.service.window"].create(
-            {"name": "GscRat Window A", "code": "GSCRAT-A1", "zone_id": cls.zone.id,
-             "department_id": department_a.id, "employee_ids": [(6, 0, cls.employee.ids)]}
-        )
-        cls.window_b = env["gov.service.window"].create(
-            {"name": "GscRat Window B", "code": "GSCRAT-B1", "zone_id": cls.zone.id,
-             "department_id": department_b.id,
-             "employee_ids": [(6, 0, (cls.employee | cls.employee_b).ids)]}
-        )
-        cls.ind_good = env.ref("gov_service_center.rating_indicator_efficient")
-        cls.ind_bad = env.ref("gov_service_center.rating_indicator_bad_attitude")
-        cls.ind_online = env.ref("gov_service_center.rating_indicator_clear_guide")
+from .common import GovServiceCenterCase, RatingFixtures
 
 
 @tagged("post_install", "-at_install")
@@ -108,18 +86,19 @@ class TestServiceRating(RatingFixtures, GovServiceCenterCase):
             rating.action_verify()
         self.assertEqual(rating.rectify_deadline, date(2026, 3, 9))
 
-    def test_overdue_cron(self):
+    def test_overdue(self):
         late = self._rate(1)
         on_time = self._rate(1, date="2026-03-05 02:00:00")
         with freeze_time("2026-03-05"):
-            self.Rating._cron_update_overdue()
-        self.assertTrue(late.is_overdue)
-        self.assertFalse(on_time.is_overdue)
-        late.verification_note = "checked"
-        with freeze_time("2026-03-05"):
+            self.assertGreaterEqual(self.Rating._cron_update_overdue(), 1)
+            self.assertTrue(late.is_overdue)
+            self.assertIn(late, self.Rating.search([("is_overdue", "=", True)]))
+            self.assertFalse(on_time.is_overdue)
+            self.assertEqual(late.date_deadline, late.verify_deadline)
+            late.verification_note = "checked"
             late.action_verify()
-            self.Rating._cron_update_overdue()
-        self.assertFalse(late.is_overdue)
+            self.assertEqual(late.date_deadline, late.rectify_deadline)
+            self.assertFalse(late.is_overdue)
 
     def test_rating_is_immutable_and_never_deleted(self):
         rating = self._rate(1)
@@ -134,9 +113,13 @@ class TestServiceRating(RatingFixtures, GovServiceCenterCase):
 
     @mute_logger("odoo.sql_db")
     def test_one_rating_per_ticket(self):
-        self._rate(4, ticket_res_id=77)
+        ticket = self.env["gov.queue.ticket"].sudo().create({"zone_id": self.zone.id})
+        rating = self._rate(4, ticket_id=ticket.id)
+        self.assertEqual(rating.ticket_id, ticket)
+        # ratings without a ticket store NULL and never collide
+        self.assertFalse((self._rate(4) | self._rate(5)).ticket_id)
         with self.assertRaises(Exception), self.cr.savepoint():
-            self._rate(5, ticket_res_id=77)
+            self._rate(5, ticket_id=ticket.id)
 
     def test_appeal(self):
         rating = self._rate(1)
@@ -281,9 +264,9 @@ class TestServiceRatingQueryCounts(RatingFixtures, GovServiceCenterCase):
                 small, big = self._measure(user)
                 self.assertEqual(small, big)
                 self.assertLessEqual(big, 8)
-                self.env["gov.service.rating"].search([("channel", "=", "terminal")]).with_context(
-                    gov_rating_workflow=True
-                ).write({"channel": "phone"})
+                self.env["gov.service.rating"].search(
+                    [("channel", "=", "terminal")]
+                )._gov_register_bypass().write({"channel": "phone"})
 
     def test_list_measure_can_fail(self):
         original = GovServiceRating._compute_display_name
@@ -412,44 +395,36 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
                 self.assertEqual(response.status_code, 404)
                 self.assertIn("o_gov_service_rating_not_found", response.text)
 
-    def test_ticket_without_queue_feature(self):
-        if "gov.queue.ticket" in self.env:
-            self.skipTest("the queue feature is installed")
-        response = self.url_open("/service-rating?ticket=abcdefgh12345678")
-        self.assertEqual(response.status_code, 404)
-
     def test_ticket_rating_copies_and_once(self):
         """With a queue ticket, window, staff and item come from the ticket and
         the ticket is rated only once."""
         item = self.env["gov.approval.item"].create(
             {"name": "GscRat Item", "department_id": self.window.department_id.id}
         )
-        # a record standing for the served ticket (same fields as gov.queue.ticket)
-        served = self.Rating.create({"level": 4, "window_id": self.window_b.id,
-                                     "employee_id": self.employee_b.id, "item_id": item.id})
-        token = "servedticket12345"
+        self.zone.ticket_prefix = "R"
+        served = self.env["gov.queue.ticket"].sudo().create(
+            {"zone_id": self.zone.id, "item_id": item.id}
+        )
+        served.write({"window_id": self.window_b.id, "employee_id": self.employee_b.id})
+        token = served.access_token
 
-        def find_ticket(controller, value):
-            return served if value == token else None
-
-        with patch.object(GovServiceRatingWebsite, "_find_ticket", find_ticket):
-            csrf, stamp, _html = self._form_token(f"/service-rating?ticket={token}")
-            response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
-                                   "level": "4"})
-            self.assertEqual(response.status_code, 200)
-            rating = self.Rating.search([("ticket_res_id", "=", served.id)])
-            self.assertEqual(len(rating), 1)
-            self.assertEqual(rating.window_id, self.window_b)
-            self.assertEqual(rating.employee_id, self.employee_b)
-            self.assertEqual(rating.item_id, item)
-            # second time: friendly page, nothing written
-            response = self.url_open(f"/service-rating?ticket={token}")
-            self.assertEqual(response.status_code, 409)
-            response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
-                                   "level": "1"})
-            # refused by the verification question or as already rated
-            self.assertIn(response.status_code, (400, 409))
-            self.assertEqual(self.Rating.search_count([("ticket_res_id", "=", served.id)]), 1)
+        csrf, stamp, _html = self._form_token(f"/service-rating?ticket={token}")
+        response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
+                               "level": "4"})
+        self.assertEqual(response.status_code, 200)
+        rating = self.Rating.search([("ticket_id", "=", served.id)])
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(rating.window_id, self.window_b)
+        self.assertEqual(rating.employee_id, self.employee_b)
+        self.assertEqual(rating.item_id, item)
+        # second time: friendly page, nothing written
+        response = self.url_open(f"/service-rating?ticket={token}")
+        self.assertEqual(response.status_code, 409)
+        response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
+                               "level": "1"})
+        # refused by the verification question or as already rated
+        self.assertIn(response.status_code, (400, 409))
+        self.assertEqual(self.Rating.search_count([("ticket_id", "=", served.id)]), 1)
 
 
 @tagged("post_install", "-at_install")

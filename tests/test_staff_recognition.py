@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .discipline_common import MONTH, DisciplineCase
+from .common import MONTH, DisciplineCase
 
 APRIL = date(2026, 4, 1)
 
