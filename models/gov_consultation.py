@@ -6,6 +6,9 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today
+from .gov_settings import get_setting
+
 # no 0/O, 1/I/L: easy to read out on the phone
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 QUERY_CODE_LENGTH = 10
@@ -17,13 +20,6 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 # personal data masked on every public page
 MASK_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 MASK_ID_RE = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
-
-DEADLINE_DEFAULTS = {
-    "consultation_days": 3,
-    "mailbox_simple_days": 3,
-    "mailbox_complex_days": 10,
-    "rating_days": 20,
-}
 
 STATE_SELECTION = [
     ("new", "New"),
@@ -180,15 +176,7 @@ class GovConsultation(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_days_param(self, key):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(f"gov_service_center.{key}", DEADLINE_DEFAULTS[key])
-        )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return DEADLINE_DEFAULTS[key]
+        return get_setting(self.env, key)
 
     def _deadline_days(self):
         self.ensure_one()
@@ -233,7 +221,7 @@ class GovConsultation(models.Model):
 
     @api.depends("state", "date_deadline", "date_answered")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         for record in self:
             if not record.date_deadline:
                 overdue = False
@@ -423,7 +411,7 @@ class GovConsultation(models.Model):
             raise ValidationError(self.env._("Unknown rating."))
         if self.state not in ("answered", "closed") or self.rating:
             raise UserError(self.env._("This request cannot be rated."))
-        if self.rating_deadline and fields.Date.context_today(self) > self.rating_deadline:
+        if self.rating_deadline and center_today(self.env) > self.rating_deadline:
             raise UserError(self.env._("The rating period is over."))
         self.with_context(gov_consultation_rating=True).write({"rating": rating})
 
@@ -451,7 +439,7 @@ class GovConsultation(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_refresh_overdue(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         records = self.sudo().search(
             [
                 ("state", "in", ("new", "assigned")),
@@ -468,7 +456,7 @@ class GovConsultation(models.Model):
     def _cron_remind(self):
         """Plan a to-do for the assignee one working day before the deadline."""
         Calendar = self.env["gov.calendar.day"]
-        limit = Calendar.add_working_days(fields.Date.context_today(self), 1)
+        limit = Calendar.add_working_days(center_today(self.env), 1)
         records = self.sudo().search(
             [
                 ("state", "in", ("new", "assigned")),
@@ -492,7 +480,7 @@ class GovConsultation(models.Model):
     @api.model
     def _cron_default_rating(self):
         """Answers not rated within the rating period count as satisfied."""
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         records = self.sudo().search(
             [
                 ("state", "in", ("answered", "closed")),

@@ -3,6 +3,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
+from .gov_center_time import center_today, center_today_default
+from .gov_settings import get_setting
+
 WARNING_TRIGGER_SELECTION = [
     ("late", "Repeated Late Arrivals"),
     ("bad_rating", "Bad Service Rating"),
@@ -26,7 +29,7 @@ class GovEarlyWarning(models.Model):
     department_id = fields.Many2one(
         "hr.department", related="employee_id.department_id", store=True, index=True
     )
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, index=True, default=center_today_default)
     month = fields.Date(index=True)
     trigger = fields.Selection(WARNING_TRIGGER_SELECTION, required=True, index=True)
     key = fields.Char(required=True, index=True, readonly=True, copy=False)
@@ -57,15 +60,10 @@ class GovEarlyWarning(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_trigger_settings(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-        try:
-            late_count = int(ICP.get_param("gov_service_center.warning_late_count", 2))
-        except (TypeError, ValueError):
-            late_count = 2
         return {
-            "late_count": late_count,
-            "bad_rating": ICP.get_param("gov_service_center.warning_bad_rating", "True") == "True",
-            "inspection": ICP.get_param("gov_service_center.warning_inspection", "True") == "True",
+            "late_count": get_setting(self.env, "warning_late_count"),
+            "bad_rating": get_setting(self.env, "warning_bad_rating"),
+            "inspection": get_setting(self.env, "warning_inspection"),
         }
 
     # ------------------------------------------------------------------
@@ -193,7 +191,7 @@ class GovEarlyWarning(models.Model):
 
     @api.model
     def _cron_check(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         self._check_month(today)
         if today.day <= 3:
             self._check_month(date_utils.subtract(today, months=1))

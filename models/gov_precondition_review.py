@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .gov_center_time import center_today, center_today_default
+
 
 class GovPreconditionReview(models.Model):
     _name = "gov.precondition.review"
@@ -11,7 +13,7 @@ class GovPreconditionReview(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     date = fields.Date(
-        string="Start Date", required=True, default=fields.Date.context_today, tracking=True
+        string="Start Date", required=True, default=center_today_default, tracking=True
     )
     date_end = fields.Date(string="End Date", tracking=True)
     decision_ref = fields.Char(string="Decision Number", tracking=True)
@@ -52,7 +54,7 @@ class GovPreconditionReview(models.Model):
         self.write({"state": "in_progress"})
 
     def action_done(self):
-        self.write({"state": "done", "date_end": fields.Date.context_today(self)})
+        self.write({"state": "done", "date_end": center_today(self.env)})
 
     def action_reopen(self):
         self.write({"state": "in_progress", "date_end": False})

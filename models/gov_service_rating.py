@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .gov_center_time import center_date, center_today
+from .gov_settings import get_setting
 
 LEVEL_SELECTION = [
     ("5", "Very Satisfied"),
@@ -46,15 +47,6 @@ IMMUTABLE_FIELDS = {
 }
 WORKFLOW_FIELDS = {"rectification_state", "appeal_state", "is_overdue"}
 WORKFLOW_CONTEXT_KEY = "gov_rating_workflow"
-
-CENTER_TZ = "Asia/Shanghai"
-
-PARAM_DEFAULTS = {
-    "rating_verify_days": 1,
-    "rating_rectify_days": 15,
-    "rating_bad_points": -2.0,
-    "rating_good_points": 0.5,
-}
 
 
 class GovServiceRating(models.Model):
@@ -151,11 +143,8 @@ class GovServiceRating(models.Model):
 
     @api.depends("date")
     def _compute_rating_day(self):
-        tz = pytz.timezone(CENTER_TZ)
         for rating in self:
-            rating.rating_day = (
-                pytz.utc.localize(rating.date).astimezone(tz).date() if rating.date else False
-            )
+            rating.rating_day = center_date(self.env, rating.date)
 
     @api.depends("window_id.department_id", "item_id.department_id")
     def _compute_department_id(self):
@@ -197,13 +186,7 @@ class GovServiceRating(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_param(self, name):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            f"gov_service_center.{name}", PARAM_DEFAULTS[name]
-        )
-        try:
-            return type(PARAM_DEFAULTS[name])(float(value))
-        except (TypeError, ValueError):
-            return PARAM_DEFAULTS[name]
+        return get_setting(self.env, name)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -225,7 +208,7 @@ class GovServiceRating(models.Model):
                 vals.setdefault("rectification_state", "to_verify")
                 if not vals.get("verify_deadline"):
                     rated = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
-                    day = pytz.utc.localize(rated).astimezone(pytz.timezone(CENTER_TZ)).date()
+                    day = center_date(self.env, rated)
                     vals["verify_deadline"] = Calendar.add_working_days(day, verify_days)
             else:
                 vals["rectification_state"] = "none"
@@ -270,7 +253,7 @@ class GovServiceRating(models.Model):
         self._check_state(("to_verify",))
         if any(not (r.verification_note or "").strip() for r in self):
             raise UserError(self.env._("Write down what the verification found first."))
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         deadline = self.env["gov.calendar.day"].add_working_days(
             today, self._get_param("rating_rectify_days")
         )
@@ -292,7 +275,7 @@ class GovServiceRating(models.Model):
         self._workflow_write(
             {
                 "rectification_state": "followed_up",
-                "followup_date": fields.Date.context_today(self),
+                "followup_date": center_today(self.env),
                 "is_overdue": False,
             }
         )
@@ -304,7 +287,7 @@ class GovServiceRating(models.Model):
         if any(not 1 <= r.second_level <= 5 for r in self):
             raise UserError(self.env._("Record the citizen's rating of the fix (1 to 5) first."))
         self._workflow_write(
-            {"rectification_state": "closed", "closed_date": fields.Date.context_today(self)}
+            {"rectification_state": "closed", "closed_date": center_today(self.env)}
         )
         return True
 
@@ -333,7 +316,7 @@ class GovServiceRating(models.Model):
         if accepted:
             vals.update(
                 rectification_state="closed",
-                closed_date=fields.Date.context_today(self),
+                closed_date=center_today(self.env),
                 is_overdue=False,
             )
         self._workflow_write(vals)
@@ -351,7 +334,7 @@ class GovServiceRating(models.Model):
     @api.model
     def _cron_update_overdue(self):
         """Flag the bad ratings whose verification or rectification is late."""
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         Rating = self.sudo()
         late = Rating.search(
             [

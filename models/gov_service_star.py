@@ -3,12 +3,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import date_utils
 
+from .gov_settings import get_setting
+
 STAR_STATE_SELECTION = [
     ("nominated", "Nominated"),
     ("approved", "Approved"),
     ("published", "Published"),
 ]
-DEFAULT_STAR_COUNT = 3
 
 
 class GovServiceStar(models.Model):
@@ -104,11 +105,7 @@ class GovServiceStar(models.Model):
 
     @api.model
     def _get_star_count(self):
-        try:
-            return max(int(self.env["ir.config_parameter"].sudo().get_param(
-                "gov_service_center.star_count", DEFAULT_STAR_COUNT)), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_STAR_COUNT
+        return get_setting(self.env, "star_count")
 
     @api.model
     def _ineligible_employees(self, month, employees):
