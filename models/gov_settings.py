@@ -24,21 +24,10 @@ Setting = namedtuple(
     defaults=(None, None, "", "", "", None),
 )
 
-SECTIONS = {
-    "clock": "Center Clock",
-    "approval": "Approval Items",
-    "consultation": "Consultations and Leader Mailbox",
-    "discipline": "Window Staff Discipline",
-    "attendance": "Attendance",
-    "rating": "Service Ratings",
-    "intermediary": "Intermediaries",
-    "forms": "Website Forms",
-}
-
 DECLARATIONS = [
     # center clock
     Setting("center_tz", "selection", "Asia/Shanghai", label="Center Time Zone",
-            help="Time zone of every day, month and year of the center: queue numbers, "
+            help="Every day, month and year of the center follow this zone: queue numbers, "
             "deadlines, attendance, ledgers and overview figures.", section="clock"),
     # approval items
     Setting("item_code_pattern", "char", "{division}{dept}-{type}-{seq}",
@@ -48,7 +37,8 @@ DECLARATIONS = [
             "code: XK, GG, QR, JF, QT), {year} and {seq} (sequence number).",
             section="approval"),
     Setting("division_code", "char", "511400", label="Administrative Division Code",
-            help="Six-digit code of the city (GB/T 2260).", section="approval",
+            help="Six-digit code of the city (GB/T 2260), e.g. 511400 for Meishan.",
+            section="approval",
             pattern=r"\d{6}"),
     # consultations and leader mailbox (working days)
     Setting("consultation_days", "int", 3, 1, 60, "Consultation Answer Time",
@@ -100,7 +90,7 @@ DECLARATIONS = [
             "", "rating"),
     # intermediaries
     Setting("complaint_deadline_days", "int", 15, 1, 60, "Complaint Deadline (working days)",
-            "Working days to handle and answer a complaint about an intermediary.",
+            "Working days to handle and answer a complaint about an intermediary (GB/T 36113).",
             "intermediary"),
     Setting("evaluation_weight_owner", "int", 50, 0, 100, "Weight of Project Owners",
             "", "intermediary"),

@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from ..models import gov_center_time as clock
 from ..models.gov_settings import (
@@ -63,7 +64,8 @@ class TestCenterClock(GovServiceCenterCase):
                 self.assertEqual(last.month, day.month)
                 self.assertEqual((last + timedelta(days=1)).day, 1)
                 start, end = clock.center_day_utc_bounds(self.env)
-                self.assertEqual(start, datetime.combine(day, datetime.min.time()) - timedelta(hours=8))
+                midnight = datetime.combine(day, datetime.min.time())
+                self.assertEqual(start, midnight - timedelta(hours=8))
                 self.assertEqual(end - start, timedelta(days=1))
                 self.assertTrue(start <= utc < end)
                 month_start, month_end = clock.center_month_utc_bounds(self.env)
@@ -71,6 +73,7 @@ class TestCenterClock(GovServiceCenterCase):
                 self.assertEqual(month_end, clock.center_day_utc_bounds(self.env, last)[1])
                 self.assertEqual(clock.center_date(self.env, utc), day)
 
+    @mute_logger("odoo.addons.gov_service_center.models.gov_settings")
     def test_zone_is_a_setting(self):
         Param = self.env["ir.config_parameter"].sudo()
         with freeze_time("2026-11-30 16:30:00"):
@@ -150,7 +153,9 @@ class TestSettingsTable(TransactionCase):
         }
 
     def test_every_setting_has_a_field(self):
-        fields_by_key = {field.config_parameter: name for name, field in self._settings_fields().items()}
+        fields_by_key = {
+            field.config_parameter: name for name, field in self._settings_fields().items()
+        }
         self.assertEqual(set(fields_by_key), {param_key(s.name) for s in DECLARATIONS})
         for setting in DECLARATIONS:
             name = fields_by_key[param_key(setting.name)]
@@ -199,6 +204,9 @@ class TestSettingsTable(TransactionCase):
         self.assertFalse(reopened.gov_warning_bad_rating)
         self.assertEqual(reopened.gov_center_tz, "Asia/Urumqi")
 
+    @mute_logger(
+        "odoo.addons.gov_service_center.models.gov_settings", "odoo.addons.base.models.res_config"
+    )
     def test_reader_defaults_on_garbage(self):
         Param = self.env["ir.config_parameter"].sudo()
         cases = {
@@ -225,5 +233,6 @@ class TestSettingsTable(TransactionCase):
         )
 
     def test_readme_lists_the_settings(self):
-        with open(os.path.join(get_module_path("gov_service_center"), "README.md"), encoding="utf-8") as readme:
+        path = os.path.join(get_module_path("gov_service_center"), "README.md")
+        with open(path, encoding="utf-8") as readme:
             self.assertIn(settings_markdown(), readme.read())
