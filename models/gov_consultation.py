@@ -6,7 +6,7 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gov_center_time import center_today
+from .gov_center_time import center_date, center_today
 from .gov_settings import get_setting
 
 # no 0/O, 1/I/L: easy to read out on the phone
@@ -204,7 +204,7 @@ class GovConsultation(models.Model):
     def _compute_date_deadline(self):
         Calendar = self.env["gov.calendar.day"]
         for record in self:
-            start = fields.Date.to_date(record.date_submitted or fields.Datetime.now())
+            start = center_date(self.env, record.date_submitted or fields.Datetime.now())
             record.date_deadline = Calendar.add_working_days(start, record._deadline_days())
 
     @api.depends("date_submitted", "date_answered")
@@ -213,8 +213,8 @@ class GovConsultation(models.Model):
         for record in self:
             if record.date_answered and record.date_submitted:
                 record.answer_days = Calendar.working_days_between(
-                    fields.Date.to_date(record.date_submitted),
-                    fields.Date.to_date(record.date_answered),
+                    center_date(self.env, record.date_submitted),
+                    center_date(self.env, record.date_answered),
                 )
             else:
                 record.answer_days = 0
@@ -226,7 +226,7 @@ class GovConsultation(models.Model):
             if not record.date_deadline:
                 overdue = False
             elif record.date_answered:
-                overdue = fields.Date.to_date(record.date_answered) > record.date_deadline
+                overdue = center_date(self.env, record.date_answered) > record.date_deadline
             else:
                 overdue = record.state in ("new", "assigned") and today > record.date_deadline
             record.is_overdue = overdue
@@ -243,7 +243,7 @@ class GovConsultation(models.Model):
         rating_days = self._get_days_param("rating_days")
         for record in self:
             record.rating_deadline = (
-                Calendar.add_working_days(fields.Date.to_date(record.date_answered), rating_days)
+                Calendar.add_working_days(center_date(self.env, record.date_answered), rating_days)
                 if record.date_answered
                 else False
             )
@@ -429,8 +429,8 @@ class GovConsultation(models.Model):
             "answer": mask_text(record.answer),
             "contact": mask_name(record.contact_name),
             "department": record.department_id.name or "",
-            "date": fields.Date.to_date(record.date_submitted),
-            "date_answered": fields.Date.to_date(record.date_answered),
+            "date": center_date(self.env, record.date_submitted),
+            "date_answered": center_date(self.env, record.date_answered),
             "kind": record.kind,
         }
 

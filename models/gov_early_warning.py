@@ -3,7 +3,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
-from .gov_center_time import center_today, center_today_default
+from .gov_center_time import (
+    center_date,
+    center_month_utc_bounds,
+    center_today,
+    center_today_default,
+)
 from .gov_settings import get_setting
 
 WARNING_TRIGGER_SELECTION = [
@@ -166,12 +171,13 @@ class GovEarlyWarning(models.Model):
                     }
                 )
         if settings["bad_rating"] and "gov.service.rating" in self.env:
+            month_start, month_end = center_month_utc_bounds(self.env, month)
             ratings = self.env["gov.service.rating"].sudo().search_fetch(
                 [
                     ("is_bad", "=", True),
                     ("employee_id", "!=", False),
-                    ("create_date", ">=", fields.Datetime.to_datetime(month)),
-                    ("create_date", "<", fields.Datetime.to_datetime(date_utils.add(month, months=1))),
+                    ("create_date", ">=", month_start),
+                    ("create_date", "<", month_end),
                 ],
                 ["employee_id", "create_date"],
             )
@@ -179,7 +185,7 @@ class GovEarlyWarning(models.Model):
                 vals_list.append(
                     {
                         "employee_id": rating.employee_id.id,
-                        "date": rating.create_date.date(),
+                        "date": center_date(self.env, rating.create_date),
                         "trigger": "bad_rating",
                         "key": f"rating:{rating.id}",
                         "description": self.env._("A citizen gave a bad service rating."),

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import date_utils
 
+from .gov_center_time import center_month_utc_bounds
 from .gov_settings import get_setting
 
 STAR_STATE_SELECTION = [
@@ -122,8 +123,8 @@ class GovServiceStar(models.Model):
         if "gov.service.rating" in self.env:
             groups = self.env["gov.service.rating"].sudo()._read_group(
                 [("is_bad", "=", True), ("employee_id", "in", employees.ids),
-                 ("create_date", ">=", fields.Datetime.to_datetime(month)),
-                 ("create_date", "<", fields.Datetime.to_datetime(date_utils.add(month, months=1)))],
+                 ("create_date", ">=", center_month_utc_bounds(self.env, month)[0]),
+                 ("create_date", "<", center_month_utc_bounds(self.env, month)[1])],
                 groupby=["employee_id"],
             )
             ineligible |= {employee.id for (employee,) in groups}
