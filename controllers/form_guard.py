@@ -38,6 +38,8 @@ from werkzeug.datastructures import FileStorage
 from odoo import fields
 from odoo.http import request
 
+from ..models.gov_settings import get_setting
+
 _logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "gov_website"
@@ -45,14 +47,6 @@ TIMESTAMP_FIELD = "gov_form_ts"
 CAPTCHA_FIELD = "gov_captcha"
 GUARD_FIELDS = {"csrf_token", HONEYPOT_FIELD, TIMESTAMP_FIELD, CAPTCHA_FIELD}
 GUARD_FIELD_MAX_LENGTH = 256
-
-DEFAULTS = {
-    "min_fill_seconds": 3,
-    "max_form_age_seconds": 24 * 3600,
-    "ip_per_10_minutes": 5,
-    "ip_per_day": 20,
-    "phone_per_day": 3,
-}
 
 # extension -> accepted magic numbers
 FILE_SIGNATURES = {
@@ -121,15 +115,7 @@ class FormGuard:
     # ------------------------------------------------------------------
     @staticmethod
     def _param(name):
-        value = (
-            request.env["ir.config_parameter"]
-            .sudo()
-            .get_param(f"gov_service_center.form_{name}", DEFAULTS[name])
-        )
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return DEFAULTS[name]
+        return get_setting(request.env, f"form_{name}")
 
     @staticmethod
     def _secret():

@@ -3,10 +3,11 @@
 credit-restricted intermediaries (失信受限名单)."""
 from collections import defaultdict
 
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
 from odoo.tools.sql import escape_psql
 
+from ..models.gov_center_time import center_today
 from .main import _clean_search, _parse_positive_int
 
 
@@ -47,7 +48,7 @@ class GovIntermediaryWebsite(http.Controller):
             shown = shown.filtered(lambda provider: current_type in provider.service_type_ids)
 
         # valid certificates of the shown providers, one query
-        today = fields.Date.context_today(Intermediary)
+        today = center_today(request.env)
         qualifications = request.env["gov.intermediary.qualification"].sudo().search(
             [
                 ("intermediary_id", "in", shown.ids),

@@ -4,6 +4,9 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today
+from .gov_settings import get_setting
+
 ITEM_TYPE_SELECTION = [
     ("licensing", "Administrative Licensing"),
     ("public_service", "Public Service"),
@@ -36,7 +39,6 @@ DELEGATED_LEVEL_SELECTION = [
     ("other", "Other"),
 ]
 
-DEFAULT_CODE_PATTERN = "{division}{dept}-{type}-{seq}"
 CODE_PATTERN_FIELDS = {"division", "dept", "type", "seq", "year"}
 
 
@@ -288,11 +290,7 @@ class GovApprovalItem(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_code_pattern(self):
-        return (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("gov_service_center.item_code_pattern", DEFAULT_CODE_PATTERN)
-        )
+        return get_setting(self.env, "item_code_pattern")
 
     @api.model
     def _check_code_pattern(self, pattern):
@@ -313,17 +311,13 @@ class GovApprovalItem(models.Model):
         pattern = self._get_code_pattern()
         self._check_code_pattern(pattern)
         department = self.env["hr.department"].browse(vals.get("department_id")).sudo()
-        division = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("gov_service_center.division_code", "511400")
-        )
+        division = get_setting(self.env, "division_code")
         seq = self.env["ir.sequence"].sudo().next_by_code("gov.approval.item")
         return pattern.format(
             division=division,
             dept=department.gov_code or "",
             type=ITEM_TYPE_CODES.get(vals.get("item_type") or "licensing", "QT"),
-            year=fields.Date.context_today(self).year,
+            year=center_today(self.env).year,
             seq=seq,
         )
 

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today
+
 
 class GovApprovalPrecondition(models.Model):
     _name = "gov.approval.precondition"
@@ -152,7 +154,7 @@ class GovApprovalPrecondition(models.Model):
                 "state": "removed",
                 "removal_reason": reason.strip(),
                 "review_id": review.id if review else False,
-                "removal_date": date or fields.Date.context_today(self),
+                "removal_date": date or center_today(self.env),
             }
         )
         return True

@@ -7,6 +7,9 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gov_center_time import center_today
+from .gov_settings import get_setting
+
 RESULT_SELECTION = [
     ("ok", "On Time"),
     ("late", "Late Arrival"),
@@ -17,17 +20,16 @@ RESULT_SELECTION = [
     ("rest_day", "Rest Day"),
 ]
 
-PARAM_PREFIX = "gov_service_center.attendance_"
-# Points of the monthly ledger (domain rules §3.8, Cangnan county rules);
-# every value can be changed with the system parameter of the same name.
-DEFAULT_PARAMS = {
-    "grace_minutes": 0,  # minutes tolerated before a late arrival / early leave counts
-    "minor_minutes": 10,  # a late arrival or early leave up to this is minor
-    "points_minor": -1.0,  # each minor late arrival or early leave
-    "points_major": -3.0,  # each longer one (not absent)
-    "points_missed_punch": -2.0,  # each missed punch
-    "points_absent_half_day": -5.0,  # each half day of absence
-}
+# Points of the monthly ledger (domain rules §3.8, Cangnan county rules): the
+# settings ``attendance_<name>`` of the center (see gov_settings.py).
+PARAM_NAMES = (
+    "grace_minutes",  # minutes tolerated before a late arrival / early leave counts
+    "minor_minutes",  # a late arrival or early leave up to this is minor
+    "points_minor",  # each minor late arrival or early leave
+    "points_major",  # each longer one (not absent)
+    "points_missed_punch",  # each missed punch
+    "points_absent_half_day",  # each half day of absence
+)
 
 
 def float_to_time(hours):
@@ -91,15 +93,7 @@ class GovAttendanceDay(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _gov_params(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-        params = {}
-        for key, default in DEFAULT_PARAMS.items():
-            raw = ICP.get_param(PARAM_PREFIX + key)
-            try:
-                params[key] = type(default)(raw) if raw not in (None, False, "") else default
-            except ValueError:
-                params[key] = default
-        return params
+        return {key: get_setting(self.env, "attendance_" + key) for key in PARAM_NAMES}
 
     # ------------------------------------------------------------------
     # Evaluation
@@ -167,10 +161,11 @@ class GovAttendanceDay(models.Model):
             )
         }
         now = fields.Datetime.now()
+        center_tz_name = get_setting(self.env, "center_tz")
         to_create = []
         result = self.browse()
         for employee in employees:
-            tz = pytz.timezone(employee.tz or employee.resource_calendar_id.tz or "Asia/Shanghai")
+            tz = pytz.timezone(employee.tz or employee.resource_calendar_id.tz or center_tz_name)
             calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
             for day, working in days:
                 record = existing.get((employee.id, day))
@@ -267,7 +262,7 @@ class GovAttendanceDay(models.Model):
 
     @api.model
     def _cron_evaluate_yesterday(self):
-        yesterday = fields.Date.context_today(self) - timedelta(days=1)
+        yesterday = center_today(self.env) - timedelta(days=1)
         self._gov_evaluate(yesterday, yesterday)
 
     # ------------------------------------------------------------------

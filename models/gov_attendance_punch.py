@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gov_center_time import center_today, center_tz
 from .hr_attendance import PUNCH_METHOD_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -341,9 +342,9 @@ class GovAttendancePunch(models.Model):
         employees = self.env["hr.employee"].browse(
             ref(f"gov_service_center.attendance_demo_employee_{i:03d}").id for i in range(1, 121)
         )
-        tz = pytz.timezone("Asia/Shanghai")
+        tz = center_tz(self.env)
         Calendar = self.env["gov.calendar.day"]
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         batches = defaultdict(list)
         for offset in range(30, 0, -1):
             day = today - timedelta(days=offset)
@@ -383,7 +384,7 @@ class GovAttendancePunch(models.Model):
         import pytz
 
         Ticket = self.env["gov.queue.ticket"].sudo()
-        tz = pytz.timezone("Asia/Shanghai")
+        tz = center_tz(self.env)
         ref = self.env.ref
         zones = [ref(f"gov_service_center.attendance_demo_{xid}")
                  for xid in ("zone_approval", "zone_public", "zone_consult")]

@@ -1,14 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import date
+
 from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo.tools import SQL, date_utils
+
+from .gov_center_time import center_day_utc_bounds, center_today, center_tz
 
 
 class GovCenterOverview(models.Model):
-    """Headline figures of every line of work, computed live by a SQL view.
+    """Headline figures of every line of work, computed live by SQL.
 
     Each line of work contributes rows ``(area, metric, value)`` through
     :meth:`_overview_queries`; the figures are read with the usual list,
-    kanban, graph and pivot views.
+    kanban, graph and pivot views. "Today", "this month" and "this year" are
+    those of the center's time zone, computed at each reading.
     """
 
     _name = "gov.center.overview"
@@ -74,7 +79,14 @@ class GovCenterOverview(models.Model):
 
         Each select yields the columns ``sequence, area, metric, value``.
         """
-        year = SQL("EXTRACT(YEAR FROM CURRENT_DATE)::int")
+        today = center_today(self.env)
+        zone = center_tz(self.env).zone
+        month = date_utils.start_of(today, "month")
+        last_month = date_utils.subtract(month, months=1)
+        year = today.year
+        # UTC bounds of the center's year, for datetime columns
+        year_start = center_day_utc_bounds(self.env, date(year, 1, 1))[0]
+        year_end = center_day_utc_bounds(self.env, date(year + 1, 1, 1))[0]
         return [
             SQL(
                 "SELECT 10, 'approval', 'active_items', COUNT(*) FROM gov_approval_item "
@@ -125,13 +137,15 @@ class GovCenterOverview(models.Model):
             # citizen services: ratings (appeals accepted are left out)
             SQL(
                 "SELECT 400, 'citizen', 'ratings_this_month', COUNT(*) FROM gov_service_rating "
-                "WHERE counts_in_ledger AND rating_day >= date_trunc('month', CURRENT_DATE)"
+                "WHERE counts_in_ledger AND rating_day >= %s",
+                month,
             ),
             SQL(
                 "SELECT 410, 'citizen', 'satisfaction_rate', "
                 "COALESCE(ROUND(100.0 * COUNT(*) FILTER (WHERE level >= 3) "
                 "/ NULLIF(COUNT(*), 0), 1), 0) FROM gov_service_rating "
-                "WHERE counts_in_ledger AND rating_day > CURRENT_DATE - INTERVAL '12 months'"
+                "WHERE counts_in_ledger AND rating_day > %s",
+                date_utils.subtract(today, months=12),
             ),
             SQL(
                 "SELECT 420, 'citizen', 'bad_ratings_open', COUNT(*) FROM gov_service_rating "
@@ -154,29 +168,32 @@ class GovCenterOverview(models.Model):
             SQL(
                 "SELECT 460, 'citizen', 'consultations_this_year', COUNT(*) "
                 "FROM gov_consultation WHERE active "
-                "AND EXTRACT(YEAR FROM date_submitted)::int = %s",
-                year,
+                "AND date_submitted >= %s AND date_submitted < %s",
+                year_start, year_end,
             ),
             SQL(
                 "SELECT 470, 'citizen', 'consultations_resolved_this_year', COUNT(*) "
                 "FROM gov_consultation WHERE active AND state IN ('answered', 'closed') "
-                "AND EXTRACT(YEAR FROM date_submitted)::int = %s",
-                year,
+                "AND date_submitted >= %s AND date_submitted < %s",
+                year_start, year_end,
             ),
             SQL(
                 "SELECT 480, 'citizen', 'consultations_overdue', COUNT(*) "
                 "FROM gov_consultation WHERE active AND state IN ('new', 'assigned') "
-                "AND date_deadline < CURRENT_DATE"
+                "AND date_deadline < %s",
+                today,
             ),
             # Window staff discipline
             SQL(
                 "SELECT 310, 'staff', 'inspections_this_month', COUNT(*) FROM gov_inspection "
-                "WHERE state = 'confirmed' AND date >= date_trunc('month', CURRENT_DATE)::date"
+                "WHERE state = 'confirmed' AND date >= %s",
+                month,
             ),
             SQL(
                 "SELECT 320, 'staff', 'avg_score_last_month', COALESCE(ROUND(AVG(total)::numeric, 1), 0) "
                 "FROM gov_points_ledger "
-                "WHERE month = (date_trunc('month', CURRENT_DATE) - interval '1 month')::date"
+                "WHERE month = %s",
+                last_month,
             ),
             SQL(
                 "SELECT 330, 'staff', 'stars_published', COUNT(*) FROM gov_service_star "
@@ -205,47 +222,44 @@ class GovCenterOverview(models.Model):
             SQL(
                 "SELECT 240, 'intermediary', 'overdue_complaints', COUNT(*) "
                 "FROM gov_complaint WHERE state IN ('new', 'investigating', 'disposed') "
-                "AND date_deadline < CURRENT_DATE"
+                "AND date_deadline < %s",
+                today,
             ),
-            # window staff attendance and hall queue (local day of the hall)
+            # window staff attendance and hall queue (local day of the center)
             SQL(
                 "SELECT 350, 'staff', 'staff_on_duty_today', COUNT(DISTINCT a.employee_id) "
                 "FROM hr_attendance a JOIN hr_employee e ON e.id = a.employee_id "
                 "WHERE e.gov_window_id IS NOT NULL AND a.check_out IS NULL "
-                "AND (a.check_in AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')::date "
-                "= (now() AT TIME ZONE 'Asia/Shanghai')::date"
+                "AND (a.check_in AT TIME ZONE 'UTC' AT TIME ZONE %s)::date = %s",
+                zone, today,
             ),
             SQL(
                 "SELECT 360, 'staff', 'late_arrivals_this_month', COUNT(*) "
-                "FROM gov_attendance_day WHERE late_minutes > 0 "
-                "AND date >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date"
+                "FROM gov_attendance_day WHERE late_minutes > 0 AND date >= %s AND date <= %s",
+                month, today,
             ),
             SQL(
                 "SELECT 370, 'staff', 'visitors_today', COUNT(*) FROM gov_queue_ticket "
-                "WHERE date = (now() AT TIME ZONE 'Asia/Shanghai')::date"
+                "WHERE date = %s",
+                today,
             ),
             SQL(
                 "SELECT 380, 'staff', 'average_wait_today', COALESCE(ROUND(AVG(wait_minutes)::numeric, 1), 0) "
-                "FROM gov_queue_ticket WHERE date = (now() AT TIME ZONE 'Asia/Shanghai')::date "
-                "AND called_at IS NOT NULL"
+                "FROM gov_queue_ticket WHERE date = %s AND called_at IS NOT NULL",
+                today,
             ),
         ]
 
-    def init(self):
-        # the view reads the tables of models loaded after this one
-        self.env.registry.post_init(self._create_view)
-
-    def _create_view(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        parts = SQL(" UNION ALL ").join(self._overview_queries())
-        self.env.cr.execute(
-            SQL(
-                """CREATE OR REPLACE VIEW %s AS (
-                    SELECT row_number() OVER (ORDER BY f.sequence) AS id,
-                           f.sequence, f.area, f.metric, f.value
-                      FROM (%s) AS f(sequence, area, metric, value)
-                )""",
-                SQL.identifier(self._table),
-                parts,
-            )
+    @property
+    def _table_query(self):
+        # built at each reading: the day changes, and so may the center's zone
+        return SQL(
+            """SELECT row_number() OVER (ORDER BY f.sequence) AS id,
+                      f.sequence, f.area, f.metric, f.value
+                 FROM (%s) AS f(sequence, area, metric, value)""",
+            SQL(" UNION ALL ").join(self._overview_queries()),
         )
+
+    def init(self):
+        # the figures used to be a database view, frozen at its creation
+        tools.drop_view_if_exists(self.env.cr, self._table)

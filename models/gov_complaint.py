@@ -4,6 +4,9 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today, center_today_default
+from .gov_settings import get_setting
+
 COMPLAINT_STATE_SELECTION = [
     ("new", "Received"),
     ("investigating", "Investigating"),
@@ -21,8 +24,6 @@ COMPLAINT_CHANNEL_SELECTION = [
     ("other", "Other"),
 ]
 
-DEFAULT_DEADLINE_DAYS = 15
-DEADLINE_PARAM = "gov_service_center.complaint_deadline_days"
 # Unambiguous characters for the query code given to the complainant.
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
 QUERY_CODE_LENGTH = 10
@@ -64,7 +65,7 @@ class GovComplaint(models.Model):
         string="Evidence",
     )
     date_received = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True, index=True
+        required=True, default=center_today_default, tracking=True, index=True
     )
     date_deadline = fields.Date(
         string="Deadline",
@@ -109,12 +110,7 @@ class GovComplaint(models.Model):
 
     @api.model
     def _deadline_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(DEADLINE_PARAM)
-        try:
-            days = int(value)
-        except (TypeError, ValueError):
-            return DEFAULT_DEADLINE_DAYS
-        return days if days > 0 else DEFAULT_DEADLINE_DAYS
+        return get_setting(self.env, "complaint_deadline_days")
 
     @api.depends("date_received")
     def _compute_date_deadline(self):
@@ -197,10 +193,10 @@ class GovComplaint(models.Model):
                         name=complaint.display_name,
                     )
                 )
-        self.write({"state": "replied", "date_replied": fields.Date.context_today(self)})
+        self.write({"state": "replied", "date_replied": center_today(self.env)})
         return True
 
     def action_close(self):
         self._check_state(("replied",))
-        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self.write({"state": "closed", "date_closed": center_today(self.env)})
         return True

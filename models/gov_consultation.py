@@ -6,6 +6,9 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_date, center_today
+from .gov_settings import get_setting
+
 # no 0/O, 1/I/L: easy to read out on the phone
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 QUERY_CODE_LENGTH = 10
@@ -17,13 +20,6 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 # personal data masked on every public page
 MASK_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 MASK_ID_RE = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
-
-DEADLINE_DEFAULTS = {
-    "consultation_days": 3,
-    "mailbox_simple_days": 3,
-    "mailbox_complex_days": 10,
-    "rating_days": 20,
-}
 
 STATE_SELECTION = [
     ("new", "New"),
@@ -178,15 +174,7 @@ class GovConsultation(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_days_param(self, key):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(f"gov_service_center.{key}", DEADLINE_DEFAULTS[key])
-        )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return DEADLINE_DEFAULTS[key]
+        return get_setting(self.env, key)
 
     def _deadline_days(self):
         self.ensure_one()
@@ -214,7 +202,7 @@ class GovConsultation(models.Model):
     def _compute_date_deadline(self):
         Calendar = self.env["gov.calendar.day"]
         for record in self:
-            start = fields.Date.to_date(record.date_submitted or fields.Datetime.now())
+            start = center_date(self.env, record.date_submitted or fields.Datetime.now())
             record.date_deadline = Calendar.add_working_days(start, record._deadline_days())
 
     @api.depends("date_submitted", "date_answered")
@@ -223,8 +211,8 @@ class GovConsultation(models.Model):
         for record in self:
             if record.date_answered and record.date_submitted:
                 record.answer_days = Calendar.working_days_between(
-                    fields.Date.to_date(record.date_submitted),
-                    fields.Date.to_date(record.date_answered),
+                    center_date(self.env, record.date_submitted),
+                    center_date(self.env, record.date_answered),
                 )
             else:
                 record.answer_days = 0
@@ -236,7 +224,7 @@ class GovConsultation(models.Model):
             if not record.date_deadline:
                 late = False
             elif record.date_answered:
-                late = fields.Date.to_date(record.date_answered) > record.date_deadline
+                late = center_date(self.env, record.date_answered) > record.date_deadline
             else:
                 late = record.state in ("new", "assigned") and today > record.date_deadline
             record.overdue_count = int(late)
@@ -269,7 +257,7 @@ class GovConsultation(models.Model):
         rating_days = self._get_days_param("rating_days")
         for record in self:
             record.rating_deadline = (
-                Calendar.add_working_days(fields.Date.to_date(record.date_answered), rating_days)
+                Calendar.add_working_days(center_date(self.env, record.date_answered), rating_days)
                 if record.date_answered
                 else False
             )
@@ -429,7 +417,7 @@ class GovConsultation(models.Model):
             raise ValidationError(self.env._("Unknown rating."))
         if self.state not in ("answered", "closed") or self.rating:
             raise UserError(self.env._("This request cannot be rated."))
-        if self.rating_deadline and fields.Date.context_today(self) > self.rating_deadline:
+        if self.rating_deadline and center_today(self.env) > self.rating_deadline:
             raise UserError(self.env._("The rating period is over."))
         self._gov_register_bypass().write({"rating": rating})
 
@@ -447,8 +435,8 @@ class GovConsultation(models.Model):
             "answer": mask_text(record.answer),
             "contact": mask_name(record.contact_name),
             "department": record.department_id.name or "",
-            "date": fields.Date.to_date(record.date_submitted),
-            "date_answered": fields.Date.to_date(record.date_answered),
+            "date": center_date(self.env, record.date_submitted),
+            "date_answered": center_date(self.env, record.date_answered),
             "kind": record.kind,
         }
 
@@ -492,7 +480,7 @@ class GovConsultation(models.Model):
     @api.model
     def _cron_default_rating(self):
         """Answers not rated within the rating period count as satisfied."""
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         records = self.sudo().search(
             [
                 ("state", "in", ("answered", "closed")),

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .gov_center_time import center_today
+
 
 class GovCreditRepairRequest(models.Model):
     """Request of an intermediary to lift its credit restriction (信用修复)."""
@@ -58,7 +60,7 @@ class GovCreditRepairRequest(models.Model):
                 request.restriction_id.action_lift(reason=reason)
             request.write(
                 {"state": "approved", "decision_reason": reason,
-                 "date_decided": fields.Date.context_today(self)}
+                 "date_decided": center_today(self.env)}
             )
         return True
 
@@ -67,5 +69,5 @@ class GovCreditRepairRequest(models.Model):
         for request in self:
             if not (request.decision_reason or "").strip():
                 raise UserError(self.env._("Give the reason for refusing the request first."))
-        self.write({"state": "refused", "date_decided": fields.Date.context_today(self)})
+        self.write({"state": "refused", "date_decided": center_today(self.env)})
         return True

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today, center_today_default
+
 RESTRICTION_STATE_SELECTION = [
     ("active", "Active"),
     ("lifted", "Lifted"),
@@ -31,7 +33,7 @@ class GovCreditRestriction(models.Model):
     date_start = fields.Date(
         string="Start Date",
         required=True,
-        default=fields.Date.context_today,
+        default=center_today_default,
         tracking=True,
         index=True,
     )
@@ -104,14 +106,14 @@ class GovCreditRestriction(models.Model):
                 {
                     "state": "lifted",
                     "lift_reason": lift_reason,
-                    "date_lifted": fields.Date.context_today(self),
+                    "date_lifted": center_today(self.env),
                 }
             )
         return True
 
     @api.model
     def _cron_lift_expired(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         expired = self.search(
             [("state", "=", "active"), ("date_end", "!=", False), ("date_end", "<", today)]
         )

@@ -4,6 +4,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .gov_center_time import center_today
+
 
 class GovDeadlineMixin(models.AbstractModel):
     """A record with a legal deadline in working days (答复、办结、整改时限).
@@ -53,7 +55,7 @@ class GovDeadlineMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     def _gov_today(self):
         """The center's today: the one place the deadline logic reads it."""
-        return fields.Date.context_today(self)
+        return center_today(self.env)
 
     @api.model
     def _gov_deadline_open_domain(self):
@@ -77,7 +79,6 @@ class GovDeadlineMixin(models.AbstractModel):
     # Computes
     # ------------------------------------------------------------------
     @api.depends(lambda self: self._gov_deadline_depends())
-    @api.depends_context("tz")
     def _compute_is_overdue(self):
         today = self._gov_today()
         late = self.filtered(lambda r: r.date_deadline and r.date_deadline < today)
@@ -97,7 +98,6 @@ class GovDeadlineMixin(models.AbstractModel):
         return ["!"] + expression.normalize_domain(domain)
 
     @api.depends("date_deadline")
-    @api.depends_context("tz")
     def _compute_deadline_remaining_days(self):
         Calendar = self.env["gov.calendar.day"]
         today = self._gov_today()

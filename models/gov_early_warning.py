@@ -2,6 +2,14 @@
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
+from .gov_center_time import (
+    center_date,
+    center_month_utc_bounds,
+    center_today,
+    center_today_default,
+)
+from .gov_settings import get_setting
+
 WARNING_TRIGGER_SELECTION = [
     ("late", "Repeated Late Arrivals"),
     ("bad_rating", "Bad Service Rating"),
@@ -25,7 +33,7 @@ class GovEarlyWarning(models.Model):
     department_id = fields.Many2one(
         "hr.department", related="employee_id.department_id", store=True, index=True
     )
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, index=True, default=center_today_default)
     month = fields.Date(index=True)
     trigger = fields.Selection(WARNING_TRIGGER_SELECTION, required=True, index=True)
     key = fields.Char(required=True, index=True, readonly=True, copy=False)
@@ -52,15 +60,10 @@ class GovEarlyWarning(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_trigger_settings(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-        try:
-            late_count = int(ICP.get_param("gov_service_center.warning_late_count", 2))
-        except (TypeError, ValueError):
-            late_count = 2
         return {
-            "late_count": late_count,
-            "bad_rating": ICP.get_param("gov_service_center.warning_bad_rating", "True") == "True",
-            "inspection": ICP.get_param("gov_service_center.warning_inspection", "True") == "True",
+            "late_count": get_setting(self.env, "warning_late_count"),
+            "bad_rating": get_setting(self.env, "warning_bad_rating"),
+            "inspection": get_setting(self.env, "warning_inspection"),
         }
 
     # ------------------------------------------------------------------
@@ -162,12 +165,13 @@ class GovEarlyWarning(models.Model):
                     }
                 )
         if settings["bad_rating"]:
+            month_start, month_end = center_month_utc_bounds(self.env, month)
             ratings = self.env["gov.service.rating"].sudo().search_fetch(
                 [
                     ("is_bad", "=", True),
                     ("employee_id", "!=", False),
-                    ("create_date", ">=", fields.Datetime.to_datetime(month)),
-                    ("create_date", "<", fields.Datetime.to_datetime(date_utils.add(month, months=1))),
+                    ("create_date", ">=", month_start),
+                    ("create_date", "<", month_end),
                 ],
                 ["employee_id", "create_date"],
             )
@@ -175,7 +179,7 @@ class GovEarlyWarning(models.Model):
                 vals_list.append(
                     {
                         "employee_id": rating.employee_id.id,
-                        "date": rating.create_date.date(),
+                        "date": center_date(self.env, rating.create_date),
                         "trigger": "bad_rating",
                         "key": f"rating:{rating.id}",
                         "description": self.env._("A citizen gave a bad service rating."),
@@ -187,7 +191,7 @@ class GovEarlyWarning(models.Model):
 
     @api.model
     def _cron_check(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         self._check_month(today)
         if today.day <= 3:
             self._check_month(date_utils.subtract(today, months=1))

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today, center_today_default
+
 INSPECTION_STATE_SELECTION = [
     ("draft", "Draft"),
     ("confirmed", "Confirmed"),
@@ -53,7 +55,7 @@ class GovInspection(models.Model):
         compute="_compute_window_id", store=True, readonly=False, ondelete="restrict",
     )
     date = fields.Date(
-        required=True, index=True, tracking=True, default=fields.Date.context_today
+        required=True, index=True, tracking=True, default=center_today_default
     )
     inspection_type = fields.Selection(
         INSPECTION_TYPE_SELECTION, string="Type", required=True, default="daily", tracking=True
@@ -167,7 +169,7 @@ class GovInspection(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         for inspection in self:
             if inspection.date and inspection.date > today:
                 raise ValidationError(

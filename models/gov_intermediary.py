@@ -5,6 +5,8 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today
+
 FILING_STATE_SELECTION = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -256,7 +258,7 @@ class GovIntermediary(models.Model):
         self.write(
             {
                 "filing_state": "submitted",
-                "date_submitted": fields.Date.context_today(self),
+                "date_submitted": center_today(self.env),
                 "reject_reason": False,
             }
         )
@@ -272,7 +274,7 @@ class GovIntermediary(models.Model):
                         name=intermediary.display_name,
                     )
                 )
-        self.write({"filing_state": "filed", "date_filed": fields.Date.context_today(self)})
+        self.write({"filing_state": "filed", "date_filed": center_today(self.env)})
         return True
 
     def action_reject(self):
@@ -328,7 +330,7 @@ class GovIntermediary(models.Model):
         for ``service_type`` when one is given)."""
         domain = [("filing_state", "=", "filed"), ("is_restricted", "=", False)]
         if service_type:
-            today = fields.Date.context_today(self)
+            today = center_today(self.env)
             domain += [
                 ("qualification_ids", "any", [
                     ("service_type_id", "=", service_type.id),

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today
+
 EVALUATION_SOURCE_SELECTION = [
     ("owner", "Project Owner"),
     ("department", "Industry Department"),
@@ -30,7 +32,7 @@ class GovIntermediaryEvaluation(models.Model):
         required=True,
         index=True,
         tracking=True,
-        default=lambda self: fields.Date.context_today(self).year,
+        default=lambda self: center_today(self.env).year,
     )
     source = fields.Selection(
         EVALUATION_SOURCE_SELECTION, required=True, default="owner", index=True, tracking=True

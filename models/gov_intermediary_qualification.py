@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_time import center_today
+
 EXPIRY_WARNING_DAYS = 30
 
 
@@ -53,7 +55,7 @@ class GovIntermediaryQualification(models.Model):
 
     @api.depends("date_expiry")
     def _compute_is_expired(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         for qualification in self:
             qualification.is_expired = bool(
                 qualification.date_expiry and qualification.date_expiry < today
@@ -62,7 +64,7 @@ class GovIntermediaryQualification(models.Model):
     def _search_is_expired(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on 'Expired'."))
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         expired = [("date_expiry", "!=", False), ("date_expiry", "<", today)]
         if (operator == "=") == value:
             return expired
@@ -118,7 +120,7 @@ class GovIntermediaryQualification(models.Model):
     def _cron_warn_expiring(self):
         """Remind the center, once, of every certificate of a filed intermediary
         expiring within the next 30 days; refresh the provider counts."""
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         expiring = self.search(
             [
                 ("date_expiry", ">=", today),

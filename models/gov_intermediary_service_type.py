@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gov_center_time import center_today
+
 
 class GovIntermediaryServiceType(models.Model):
     _name = "gov.intermediary.service.type"
@@ -71,7 +73,7 @@ class GovIntermediaryServiceType(models.Model):
         counts = {}
         real_ids = [service_type.id for service_type in self if isinstance(service_type.id, int)]
         if real_ids:
-            today = fields.Date.context_today(self)
+            today = center_today(self.env)
             counts = dict(
                 self.env["gov.intermediary.qualification"].sudo()._read_group(
                     [

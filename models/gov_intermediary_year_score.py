@@ -5,9 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .gov_intermediary import CREDIT_GRADE_SELECTION
+from .gov_settings import get_setting
 
-DEFAULT_WEIGHTS = {"owner": 50, "department": 30, "center": 20}
-DEFAULT_THRESHOLDS = {"A": 90, "B": 80, "C": 70, "D": 60}
 
 COMMENDATION_SELECTION = [
     ("none", "Not Proposed"),
@@ -63,27 +62,17 @@ class GovIntermediaryYearScore(models.Model):
     # Settings
     # ------------------------------------------------------------------
     @api.model
-    def _int_param(self, key, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            f"gov_service_center.{key}", default
-        )
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return default
-
-    @api.model
     def _get_weights(self):
         return {
-            source: self._int_param(f"evaluation_weight_{source}", default)
-            for source, default in DEFAULT_WEIGHTS.items()
+            source: get_setting(self.env, f"evaluation_weight_{source}")
+            for source in ("owner", "department", "center")
         }
 
     @api.model
     def _get_thresholds(self):
         return {
-            grade: self._int_param(f"grade_threshold_{grade.lower()}", default)
-            for grade, default in DEFAULT_THRESHOLDS.items()
+            grade: get_setting(self.env, f"grade_threshold_{grade.lower()}")
+            for grade in ("A", "B", "C", "D")
         }
 
     @api.model

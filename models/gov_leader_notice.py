@@ -2,12 +2,13 @@
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
+from .gov_settings import get_setting
+
 NOTICE_REASON_SELECTION = [
     ("low_score", "Score Below Threshold"),
     ("last_twice", "Ranked Last Two Months in a Row"),
     ("both", "Low Score and Ranked Last Twice"),
 ]
-DEFAULT_NOTICE_THRESHOLD = 90.0
 
 
 class GovLeaderNotice(models.Model):
@@ -69,14 +70,7 @@ class GovLeaderNotice(models.Model):
 
     @api.model
     def _get_threshold(self):
-        try:
-            return float(
-                self.env["ir.config_parameter"].sudo().get_param(
-                    "gov_service_center.notice_threshold", DEFAULT_NOTICE_THRESHOLD
-                )
-            )
-        except (TypeError, ValueError):
-            return DEFAULT_NOTICE_THRESHOLD
+        return get_setting(self.env, "notice_threshold")
 
     @api.model
     def _generate_for_month(self, month):

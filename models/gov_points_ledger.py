@@ -5,10 +5,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, date_utils, float_compare
 
+from .gov_center_time import center_today, center_today_default
+from .gov_settings import SETTINGS, get_setting
+
 # Models that contribute lines to the monthly points ledger.
 CAUSE_PROVIDERS = ("gov.attendance.day", "gov.inspection", "gov.service.rating")
-DEFAULT_BASE = 100.0
-DEFAULT_BONUS_CAP = 5.0
+DEFAULT_BASE = SETTINGS["points_base"].default
+DEFAULT_BONUS_CAP = SETTINGS["points_bonus_cap"].default
 
 
 class GovPointsLedger(models.Model):
@@ -100,17 +103,9 @@ class GovPointsLedger(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_settings(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-
-        def number(key, default):
-            try:
-                return float(ICP.get_param(key, default))
-            except (TypeError, ValueError):
-                return default
-
         return {
-            "base": number("gov_service_center.points_base", DEFAULT_BASE),
-            "bonus_cap": number("gov_service_center.points_bonus_cap", DEFAULT_BONUS_CAP),
+            "base": get_setting(self.env, "points_base"),
+            "bonus_cap": get_setting(self.env, "points_bonus_cap"),
         }
 
     @api.model
@@ -203,7 +198,7 @@ class GovPointsLedger(models.Model):
 
     @api.model
     def _cron_compute_previous_month(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         month = date_utils.start_of(today, "month")
         previous = date_utils.subtract(month, months=1)
         self.compute_month(previous)
@@ -232,7 +227,7 @@ class GovPointsLedgerLine(models.Model):
     )
     employee_id = fields.Many2one(related="ledger_id.employee_id", store=True, index=True)
     month = fields.Date(related="ledger_id.month", store=True, index=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=center_today_default)
     cause = fields.Char(required=True)
     points = fields.Float(digits=(6, 1), help="Negative = deduction, positive = bonus.")
     res_model = fields.Char(string="Source Model", index=True)

@@ -5,6 +5,8 @@ import hmac
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .gov_center_time import center_today
+
 
 class GovPolicyVisit(models.Model):
     """One visitor reading one policy document on one day.
@@ -49,7 +51,7 @@ class GovPolicyVisit(models.Model):
         Returns True when the visit was counted. Two queries, whatever the
         number of visits already recorded.
         """
-        day = day or fields.Date.context_today(self)
+        day = day or center_today(self.env)
         visitor = self._visitor_hash(ip, user_agent, day)
         self.env.cr.execute(
             SQL(

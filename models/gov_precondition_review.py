@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
 
+from .gov_center_time import center_today, center_today_default
+
 
 class GovPreconditionReview(models.Model):
     _name = "gov.precondition.review"
@@ -10,7 +12,7 @@ class GovPreconditionReview(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     date = fields.Date(
-        string="Start Date", required=True, default=fields.Date.context_today, tracking=True
+        string="Start Date", required=True, default=center_today_default, tracking=True
     )
     date_end = fields.Date(string="End Date", tracking=True)
     decision_ref = fields.Char(string="Decision Number", tracking=True)
@@ -51,7 +53,7 @@ class GovPreconditionReview(models.Model):
         self.write({"state": "in_progress"})
 
     def action_done(self):
-        self.write({"state": "done", "date_end": fields.Date.context_today(self)})
+        self.write({"state": "done", "date_end": center_today(self.env)})
 
     def action_reopen(self):
         self.write({"state": "in_progress", "date_end": False})

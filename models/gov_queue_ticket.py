@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .gov_center_time import center_tz
+
 STATE_SELECTION = [
     ("waiting", "Waiting"),
     ("called", "Called"),
@@ -21,7 +23,6 @@ PRIORITY_SELECTION = [
     ("other", "Other Priority"),
 ]
 MAX_TICKETS_PER_DAY = 9999
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 class GovQueueTicket(models.Model):
@@ -109,13 +110,7 @@ class GovQueueTicket(models.Model):
 
     @api.model
     def _gov_tz(self):
-        name = self.env["ir.config_parameter"].sudo().get_param(
-            "gov_service_center.hall_tz", DEFAULT_TZ
-        )
-        try:
-            return pytz.timezone(name)
-        except pytz.UnknownTimeZoneError:
-            return pytz.timezone(DEFAULT_TZ)
+        return center_tz(self.env)
 
     @api.model
     def _gov_local_now(self):

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .gov_center_time import center_date, center_today
+from .gov_settings import get_setting
 
 LEVEL_SELECTION = [
     ("5", "Very Satisfied"),
@@ -45,15 +46,6 @@ IMMUTABLE_FIELDS = {
     "ticket_ref", "comment", "indicator_ids", "rater_name", "rater_phone", "name",
 }
 WORKFLOW_FIELDS = {"rectification_state", "appeal_state"}
-
-CENTER_TZ = "Asia/Shanghai"
-
-PARAM_DEFAULTS = {
-    "rating_verify_days": 1,
-    "rating_rectify_days": 15,
-    "rating_bad_points": -2.0,
-    "rating_good_points": 0.5,
-}
 
 
 class GovServiceRating(models.Model):
@@ -158,11 +150,8 @@ class GovServiceRating(models.Model):
 
     @api.depends("date")
     def _compute_rating_day(self):
-        tz = pytz.timezone(CENTER_TZ)
         for rating in self:
-            rating.rating_day = (
-                pytz.utc.localize(rating.date).astimezone(tz).date() if rating.date else False
-            )
+            rating.rating_day = center_date(self.env, rating.date)
 
     @api.depends("window_id.department_id", "item_id.department_id")
     def _compute_department_id(self):
@@ -204,13 +193,7 @@ class GovServiceRating(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_param(self, name):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            f"gov_service_center.{name}", PARAM_DEFAULTS[name]
-        )
-        try:
-            return type(PARAM_DEFAULTS[name])(float(value))
-        except (TypeError, ValueError):
-            return PARAM_DEFAULTS[name]
+        return get_setting(self.env, name)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -229,7 +212,7 @@ class GovServiceRating(models.Model):
                 vals.setdefault("rectification_state", "to_verify")
                 if not vals.get("verify_deadline"):
                     rated = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
-                    day = pytz.utc.localize(rated).astimezone(pytz.timezone(CENTER_TZ)).date()
+                    day = center_date(self.env, rated)
                     vals["verify_deadline"] = Calendar.add_working_days(day, verify_days)
             else:
                 vals["rectification_state"] = "none"
@@ -266,7 +249,7 @@ class GovServiceRating(models.Model):
         self._check_state(("to_verify",))
         if any(not (r.verification_note or "").strip() for r in self):
             raise UserError(self.env._("Write down what the verification found first."))
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         deadline = self.env["gov.calendar.day"].add_working_days(
             today, self._get_param("rating_rectify_days")
         )
@@ -288,7 +271,7 @@ class GovServiceRating(models.Model):
         self._workflow_write(
             {
                 "rectification_state": "followed_up",
-                "followup_date": fields.Date.context_today(self),
+                "followup_date": center_today(self.env),
             }
         )
         return True
@@ -299,7 +282,7 @@ class GovServiceRating(models.Model):
         if any(not 1 <= r.second_level <= 5 for r in self):
             raise UserError(self.env._("Record the citizen's rating of the fix (1 to 5) first."))
         self._workflow_write(
-            {"rectification_state": "closed", "closed_date": fields.Date.context_today(self)}
+            {"rectification_state": "closed", "closed_date": center_today(self.env)}
         )
         return True
 
@@ -328,7 +311,7 @@ class GovServiceRating(models.Model):
         if accepted:
             vals.update(
                 rectification_state="closed",
-                closed_date=fields.Date.context_today(self),
+                closed_date=center_today(self.env),
             )
         self._workflow_write(vals)
         return True

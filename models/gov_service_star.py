@@ -3,12 +3,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import date_utils
 
+from .gov_center_time import center_month_utc_bounds
+from .gov_settings import get_setting
+
 STAR_STATE_SELECTION = [
     ("nominated", "Nominated"),
     ("approved", "Approved"),
     ("published", "Published"),
 ]
-DEFAULT_STAR_COUNT = 3
 
 
 class GovServiceStar(models.Model):
@@ -103,11 +105,7 @@ class GovServiceStar(models.Model):
 
     @api.model
     def _get_star_count(self):
-        try:
-            return max(int(self.env["ir.config_parameter"].sudo().get_param(
-                "gov_service_center.star_count", DEFAULT_STAR_COUNT)), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_STAR_COUNT
+        return get_setting(self.env, "star_count")
 
     @api.model
     def _ineligible_employees(self, month, employees):
@@ -121,10 +119,11 @@ class GovServiceStar(models.Model):
             )
         )
         ineligible = {employee.id for (employee,) in ineligible}
+        month_start, month_end = center_month_utc_bounds(self.env, month)
         groups = self.env["gov.service.rating"].sudo()._read_group(
             [("is_bad", "=", True), ("employee_id", "in", employees.ids),
-             ("create_date", ">=", fields.Datetime.to_datetime(month)),
-             ("create_date", "<", fields.Datetime.to_datetime(date_utils.add(month, months=1)))],
+             ("create_date", ">=", month_start),
+             ("create_date", "<", month_end)],
             groupby=["employee_id"],
         )
         ineligible |= {employee.id for (employee,) in groups}

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gov_center_time import center_today_default
+
 
 class GovTrainingRecord(models.Model):
     _name = "gov.training.record"
@@ -17,7 +19,7 @@ class GovTrainingRecord(models.Model):
         related="employee_id.department_id", store=True, index=True, string="Department"
     )
     course = fields.Char(required=True, tracking=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
+    date = fields.Date(required=True, default=center_today_default, index=True, tracking=True)
     hours = fields.Float(tracking=True)
     result = fields.Selection(
         [

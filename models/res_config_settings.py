@@ -1,53 +1,84 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import ValidationError
+
+from .gov_settings import (
+    DECLARATIONS,
+    SETTINGS,
+    field_name,
+    format_value,
+    get_setting,
+    in_bounds,
+    param_key,
+    parse,
+)
+
+
+def _setting(name, **extra):
+    """Field arguments of the setting ``name``, taken from its declaration."""
+    setting = SETTINGS[name]
+    return dict(
+        string=setting.label,
+        help=setting.help or None,
+        config_parameter=param_key(name),
+        default=setting.default,
+        **extra,
+    )
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    gov_item_code_pattern = fields.Char(
-        string="Item Code Pattern",
-        config_parameter="gov_service_center.item_code_pattern",
-        default="{division}{dept}-{type}-{seq}",
-        help="Pattern of generated approval item codes. Placeholders: {division} "
-        "(administrative division code), {dept} (department code), {type} (item type "
-        "code: XK, GG, QR, JF, QT), {year} and {seq} (sequence number).",
+    # Center clock
+    gov_center_tz = fields.Selection(_tz_get, **_setting("center_tz"))
+    # Approval items
+    gov_item_code_pattern = fields.Char(**_setting("item_code_pattern"))
+    gov_division_code = fields.Char(**_setting("division_code"))
+    # Consultations and leader mailbox (working days)
+    gov_consultation_days = fields.Integer(**_setting("consultation_days"))
+    gov_mailbox_simple_days = fields.Integer(**_setting("mailbox_simple_days"))
+    gov_mailbox_complex_days = fields.Integer(**_setting("mailbox_complex_days"))
+    gov_rating_days = fields.Integer(**_setting("rating_days"))
+    # Window staff discipline, points, stars and early warnings
+    gov_points_base = fields.Float(**_setting("points_base"))
+    gov_points_bonus_cap = fields.Float(**_setting("points_bonus_cap"))
+    gov_star_count = fields.Integer(**_setting("star_count"))
+    gov_notice_threshold = fields.Float(**_setting("notice_threshold"))
+    gov_warning_late_count = fields.Integer(**_setting("warning_late_count"))
+    gov_warning_bad_rating = fields.Boolean(**_setting("warning_bad_rating"))
+    gov_warning_inspection = fields.Boolean(**_setting("warning_inspection"))
+    # Attendance
+    gov_attendance_grace_minutes = fields.Integer(**_setting("attendance_grace_minutes"))
+    gov_attendance_minor_minutes = fields.Integer(**_setting("attendance_minor_minutes"))
+    gov_attendance_points_minor = fields.Float(**_setting("attendance_points_minor"))
+    gov_attendance_points_major = fields.Float(**_setting("attendance_points_major"))
+    gov_attendance_points_missed_punch = fields.Float(
+        **_setting("attendance_points_missed_punch")
     )
-    gov_division_code = fields.Char(
-        string="Administrative Division Code",
-        config_parameter="gov_service_center.division_code",
-        default="511400",
+    gov_attendance_points_absent_half_day = fields.Float(
+        **_setting("attendance_points_absent_half_day")
     )
-    gov_complaint_deadline_days = fields.Integer(
-        string="Complaint Deadline (working days)",
-        config_parameter="gov_service_center.complaint_deadline_days",
-        default=15,
-    )
-    gov_evaluation_weight_owner = fields.Integer(
-        string="Weight of Project Owners",
-        config_parameter="gov_service_center.evaluation_weight_owner", default=50,
-    )
-    gov_evaluation_weight_department = fields.Integer(
-        string="Weight of Industry Departments",
-        config_parameter="gov_service_center.evaluation_weight_department", default=30,
-    )
-    gov_evaluation_weight_center = fields.Integer(
-        string="Weight of the Service Center",
-        config_parameter="gov_service_center.evaluation_weight_center", default=20,
-    )
-    gov_grade_threshold_a = fields.Integer(
-        string="Grade A from", config_parameter="gov_service_center.grade_threshold_a", default=90
-    )
-    gov_grade_threshold_b = fields.Integer(
-        string="Grade B from", config_parameter="gov_service_center.grade_threshold_b", default=80
-    )
-    gov_grade_threshold_c = fields.Integer(
-        string="Grade C from", config_parameter="gov_service_center.grade_threshold_c", default=70
-    )
-    gov_grade_threshold_d = fields.Integer(
-        string="Grade D from", config_parameter="gov_service_center.grade_threshold_d", default=60
-    )
+    # Service ratings
+    gov_rating_verify_days = fields.Integer(**_setting("rating_verify_days"))
+    gov_rating_rectify_days = fields.Integer(**_setting("rating_rectify_days"))
+    gov_rating_bad_points = fields.Float(**_setting("rating_bad_points"))
+    gov_rating_good_points = fields.Float(**_setting("rating_good_points"))
+    # Intermediaries
+    gov_complaint_deadline_days = fields.Integer(**_setting("complaint_deadline_days"))
+    gov_evaluation_weight_owner = fields.Integer(**_setting("evaluation_weight_owner"))
+    gov_evaluation_weight_department = fields.Integer(**_setting("evaluation_weight_department"))
+    gov_evaluation_weight_center = fields.Integer(**_setting("evaluation_weight_center"))
+    gov_grade_threshold_a = fields.Integer(**_setting("grade_threshold_a"))
+    gov_grade_threshold_b = fields.Integer(**_setting("grade_threshold_b"))
+    gov_grade_threshold_c = fields.Integer(**_setting("grade_threshold_c"))
+    gov_grade_threshold_d = fields.Integer(**_setting("grade_threshold_d"))
+    # Website forms
+    gov_form_min_fill_seconds = fields.Integer(**_setting("form_min_fill_seconds"))
+    gov_form_max_form_age_seconds = fields.Integer(**_setting("form_max_form_age_seconds"))
+    gov_form_ip_per_10_minutes = fields.Integer(**_setting("form_ip_per_10_minutes"))
+    gov_form_ip_per_day = fields.Integer(**_setting("form_ip_per_day"))
+    gov_form_phone_per_day = fields.Integer(**_setting("form_phone_per_day"))
 
     @api.constrains("gov_item_code_pattern")
     def _check_gov_item_code_pattern(self):
@@ -55,70 +86,45 @@ class ResConfigSettings(models.TransientModel):
             if settings.gov_item_code_pattern:
                 self.env["gov.approval.item"]._check_code_pattern(settings.gov_item_code_pattern)
 
-    # Consultations and leader mailbox (working days)
-    gov_consultation_days = fields.Integer(
-        string="Consultation Answer Time",
-        config_parameter="gov_service_center.consultation_days",
-        default=3,
-    )
-    gov_mailbox_simple_days = fields.Integer(
-        string="Mailbox Answer Time (simple)",
-        config_parameter="gov_service_center.mailbox_simple_days",
-        default=3,
-    )
-    gov_mailbox_complex_days = fields.Integer(
-        string="Mailbox Answer Time (complex)",
-        config_parameter="gov_service_center.mailbox_complex_days",
-        default=10,
-    )
-    gov_rating_days = fields.Integer(
-        string="Rating Period",
-        config_parameter="gov_service_center.rating_days",
-        default=20,
-    )
-    # Window staff discipline, points and stars
-    gov_points_base = fields.Float(
-        string="Monthly Base Points", config_parameter="gov_service_center.points_base",
-        default=100.0,
-    )
-    gov_points_bonus_cap = fields.Float(
-        string="Bonus Points Cap", config_parameter="gov_service_center.points_bonus_cap",
-        default=5.0,
-    )
-    gov_star_count = fields.Integer(
-        string="Service Stars per Month", config_parameter="gov_service_center.star_count",
-        default=3,
-    )
-    gov_notice_threshold = fields.Float(
-        string="Notice Threshold", config_parameter="gov_service_center.notice_threshold",
-        default=90.0,
-        help="A window whose monthly score is below this threshold is notified to its "
-        "department leader.",
-    )
-    # Stored as explicit strings: 0 and False must not fall back to the defaults.
-    gov_warning_late_count = fields.Integer(
-        string="Late Arrivals Before Warning",
-        help="0 disables this trigger.",
-    )
-    gov_warning_bad_rating = fields.Boolean(string="Warn on Bad Rating")
-    gov_warning_inspection = fields.Boolean(string="Warn on Inspection Deduction")
-
     @api.model
     def get_values(self):
+        """Show what the module really uses: unusable stored values show the default."""
         res = super().get_values()
-        settings = self.env["gov.early.warning"]._get_trigger_settings()
-        res.update(
-            gov_warning_late_count=settings["late_count"],
-            gov_warning_bad_rating=settings["bad_rating"],
-            gov_warning_inspection=settings["inspection"],
-        )
+        res.update({field_name(s.name): get_setting(self.env, s.name) for s in DECLARATIONS})
         return res
 
+    def _check_gov_settings(self):
+        """Refuse values out of the declared bounds, before anything is stored."""
+        for setting in DECLARATIONS:
+            name = field_name(setting.name)
+            value = self[name]
+            label = self._fields[name].get_description(self.env)["string"]
+            if setting.type in ("int", "float"):
+                if not in_bounds(setting, value):
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must lie between %(minimum)s and %(maximum)s.",
+                            setting=label, minimum=setting.minimum, maximum=setting.maximum,
+                        )
+                    )
+            elif setting.type in ("char", "selection") and value:
+                if parse(setting, value) is None:
+                    raise ValidationError(
+                        self.env._(
+                            "%(value)s is not a valid value for %(setting)s.",
+                            value=value, setting=label,
+                        )
+                    )
+
     def set_values(self):
+        self._check_gov_settings()
         super().set_values()
-        if self.gov_warning_late_count < 0:
-            raise ValidationError(self.env._("The number of late arrivals cannot be negative."))
+        # stored as explicit text: 0 and False must not fall back to the defaults
         ICP = self.env["ir.config_parameter"].sudo()
-        ICP.set_param("gov_service_center.warning_late_count", str(self.gov_warning_late_count))
-        ICP.set_param("gov_service_center.warning_bad_rating", str(bool(self.gov_warning_bad_rating)))
-        ICP.set_param("gov_service_center.warning_inspection", str(bool(self.gov_warning_inspection)))
+        for setting in DECLARATIONS:
+            value = self[field_name(setting.name)]
+            if setting.type in ("char", "selection") and not value:
+                continue  # left empty: the default applies
+            text = format_value(setting, value.strip() if setting.type == "char" else value)
+            if ICP.get_param(param_key(setting.name)) != text:
+                ICP.set_param(param_key(setting.name), text)

@@ -2,6 +2,7 @@
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
+from ..models.gov_center_time import center_today
 from .common import GovServiceCenterCase
 
 R, RW, RWC, ALL, NONE = "r", "rw", "rwc", "rwcu", ""
@@ -89,7 +90,7 @@ class TestAttendanceOverview(GovServiceCenterCase):
         employee = self.env["hr.employee"].create({"name": "On duty", "gov_window_id": window.id})
         self.env["hr.attendance"].create({"employee_id": employee.id, "check_in": fields.Datetime.now()})
         self.env["gov.attendance.day"].sudo().create({
-            "employee_id": employee.id, "date": fields.Date.context_today(self.env.user),
+            "employee_id": employee.id, "date": center_today(self.env),
             "result": "late", "late_minutes": 7,
         })
         after = self._figures()

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.gov_center_time import center_today
 from .common import MONTH, DisciplineCase
 
 
@@ -140,7 +141,7 @@ class TestInspection(DisciplineCase):
             return Overview.search([("metric", "=", metric)]).value
 
         before = figure("inspections_this_month"), figure("open_rectifications")
-        today = date.today()
+        today = center_today(self.env)
         self._inspection(self.staff[0], day=today, rectification_required=True)
         self._inspection(self.staff[1], day=today)
         self._inspection(self.staff[1], day=today, confirm=False)

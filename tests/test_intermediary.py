@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.gov_center_time import center_today
 from .common import IntermediaryCase, make_uscc
 
 
@@ -143,7 +144,7 @@ class TestIntermediaryRegistry(IntermediaryCase):
         self.assertFalse(intermediary.reject_reason)
         intermediary.action_file()
         self.assertEqual(intermediary.filing_state, "filed")
-        self.assertEqual(intermediary.date_filed, date.today())
+        self.assertEqual(intermediary.date_filed, center_today(self.env))
         with self.assertRaises(UserError):
             intermediary.action_submit()
         intermediary.action_suspend()
@@ -255,7 +256,7 @@ class TestCreditRestriction(IntermediaryCase):
         restriction.lift_reason = "Credit repaired"
         restriction.action_lift()
         self.assertEqual(restriction.state, "lifted")
-        self.assertEqual(restriction.date_lifted, date.today())
+        self.assertEqual(restriction.date_lifted, center_today(self.env))
         self.assertFalse(intermediary.is_restricted)
         self.assertIn(
             intermediary, self.Intermediary.search(self.Intermediary._eligible_domain())

@@ -11,6 +11,7 @@ from odoo.tools import date_utils
 
 from odoo.addons.gov_service_center.models import gov_points_ledger
 
+from ..models.gov_center_time import center_today
 from .common import MONTH, DisciplineCase
 
 _logger = logging.getLogger(__name__)
@@ -217,8 +218,9 @@ class TestPointsSettings(DisciplineCase):
         self.assertEqual(
             self.env["gov.points.ledger"]._get_settings(), {"base": 110.0, "bonus_cap": 3.0}
         )
-        # the overview reads the database clock: use the real previous month
-        last_month = date_utils.subtract(date_utils.start_of(date.today(), "month"), months=1)
+        # the overview counts in the center's months: use the real previous month
+        this_month = date_utils.start_of(center_today(self.env), "month")
+        last_month = date_utils.subtract(this_month, months=1)
         self.env["gov.points.ledger"].compute_month(last_month)
         self.env.flush_all()
         value = self.env["gov.center.overview"].search([("metric", "=", "avg_score_last_month")]).value

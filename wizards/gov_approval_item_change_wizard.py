@@ -3,6 +3,7 @@ from odoo import fields, models
 
 from ..models.gov_approval_item import DELEGATED_LEVEL_SELECTION
 from ..models.gov_approval_item_change import CHANGE_TYPE_SELECTION
+from ..models.gov_center_time import center_today_default
 
 
 class GovApprovalItemChangeWizard(models.TransientModel):
@@ -12,7 +13,7 @@ class GovApprovalItemChangeWizard(models.TransientModel):
     item_ids = fields.Many2many("gov.approval.item", string="Approval Items", required=True)
     change_type = fields.Selection(CHANGE_TYPE_SELECTION, string="Decision", required=True)
     decision_ref = fields.Char(string="Decision Number", required=True)
-    decision_date = fields.Date(required=True, default=fields.Date.context_today)
+    decision_date = fields.Date(required=True, default=center_today_default)
     delegated_level = fields.Selection(DELEGATED_LEVEL_SELECTION, string="Delegated To Level")
     delegated_to = fields.Char()
     merged_into_id = fields.Many2one(

@@ -3,16 +3,18 @@ from datetime import timedelta
 
 from odoo import fields, models
 
+from ..models.gov_center_time import center_today
+
 
 class GovAttendanceEvaluateWizard(models.TransientModel):
     _name = "gov.attendance.evaluate.wizard"
     _description = "Evaluate Attendance for a Period"
 
     date_from = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
+        required=True, default=lambda self: center_today(self.env).replace(day=1)
     )
     date_to = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self) - timedelta(days=1)
+        required=True, default=lambda self: center_today(self.env) - timedelta(days=1)
     )
     employee_ids = fields.Many2many(
         "hr.employee", string="Employees", help="Leave empty for all window staff."

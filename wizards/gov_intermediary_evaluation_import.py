@@ -5,6 +5,7 @@ import base64
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..models.gov_center_time import center_today
 from ..models.gov_intermediary import normalize_uscc
 from .tabular_file import read_tabular_file
 
@@ -19,7 +20,7 @@ class GovIntermediaryEvaluationImport(models.TransientModel):
     _description = "Import Third-Party Evaluation Results"
 
     year = fields.Integer(
-        required=True, default=lambda self: fields.Date.context_today(self).year - 1
+        required=True, default=lambda self: center_today(self.env).year - 1
     )
     evaluator = fields.Char(
         string="Third Party", required=True, help="Body that carried out the survey."

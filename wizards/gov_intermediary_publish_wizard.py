@@ -1,13 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
+from ..models.gov_center_time import center_today
+
 
 class GovIntermediaryPublishWizard(models.TransientModel):
     _name = "gov.intermediary.publish.wizard"
     _description = "Compute or Publish the Yearly Intermediary Results"
 
     year = fields.Integer(
-        required=True, default=lambda self: fields.Date.context_today(self).year - 1
+        required=True, default=lambda self: center_today(self.env).year - 1
     )
 
     def _open_scores(self):

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
+from ..models.gov_center_time import center_today
+
 
 class GovPointsComputeWizard(models.TransientModel):
     _name = "gov.points.compute.wizard"
@@ -10,7 +12,7 @@ class GovPointsComputeWizard(models.TransientModel):
 
     @api.model
     def _default_month(self):
-        today = fields.Date.context_today(self)
+        today = center_today(self.env)
         return date_utils.subtract(date_utils.start_of(today, "month"), months=1)
 
     month = fields.Date(required=True, default=_default_month)
@@ -25,7 +27,7 @@ class GovPointsComputeWizard(models.TransientModel):
         if not self.env.user.has_group("gov_service_center.group_gov_admin"):
             raise UserError(self.env._("Only an administrator can compute the monthly points."))
         month = date_utils.start_of(self.month, "month")
-        if month > fields.Date.context_today(self):
+        if month > center_today(self.env):
             raise UserError(self.env._("The month cannot be in the future."))
         Ledger = self.env["gov.points.ledger"]
         Ledger.compute_month(month)

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
+from ..models.gov_center_time import center_today_default
+
 
 class GovPreconditionRemoveWizard(models.TransientModel):
     _name = "gov.precondition.remove.wizard"
@@ -14,7 +16,7 @@ class GovPreconditionRemoveWizard(models.TransientModel):
         string="Clean-up Campaign",
         domain="[('state', '!=', 'done')]",
     )
-    removal_date = fields.Date(required=True, default=fields.Date.context_today)
+    removal_date = fields.Date(required=True, default=center_today_default)
     removal_reason = fields.Text(required=True)
 
     def action_confirm(self):
