@@ -85,6 +85,13 @@ class ResConfigSettings(models.TransientModel):
         string="Bonus Points Cap", config_parameter="gov_service_center.points_bonus_cap",
         default=5.0,
     )
+    gov_punch_rederive_days = fields.Integer(
+        string="Late Punch Window (days)",
+        config_parameter="gov_service_center.punch_rederive_days",
+        default=35,
+        help="A punch that arrives late re-derives the employee's attendances and daily "
+        "results up to this many days back; an older one is kept for review.",
+    )
     gov_star_count = fields.Integer(
         string="Service Stars per Month", config_parameter="gov_service_center.star_count",
         default=3,
