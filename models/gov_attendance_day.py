@@ -194,6 +194,32 @@ class GovAttendanceDay(models.Model):
         return result | self.sudo().create(to_create)
 
     @api.model
+    def _gov_reevaluate(self, spans):
+        """Evaluate again the results already computed in the given spans.
+
+        ``spans`` maps employee ids to ``(start, end)`` UTC datetimes whose
+        attendances changed (e.g. a late punch); the results of those days
+        that exist are computed again, with a day of margin for time zones.
+        """
+        if not spans:
+            return self.browse()
+        first = min(start for start, _end in spans.values()).date() - timedelta(days=1)
+        last = max(end for _start, end in spans.values()).date() + timedelta(days=1)
+        periods = {}
+        for record in self.sudo().search_fetch(
+            [("employee_id", "in", list(spans)), ("date", ">=", first), ("date", "<=", last)],
+            ["employee_id", "date"],
+        ):
+            start, end = spans[record.employee_id.id]
+            if start.date() - timedelta(days=1) <= record.date <= end.date() + timedelta(days=1):
+                low, high = periods.get(record.employee_id, (record.date, record.date))
+                periods[record.employee_id] = (min(low, record.date), max(high, record.date))
+        result = self.browse()
+        for employee, (date_from, date_to) in periods.items():
+            result |= self._gov_evaluate(date_from, date_to, employee)
+        return result
+
+    @api.model
     def _gov_evaluate_day(self, employee, day, periods, tz, attendances, params, now):
         def to_utc(hours):
             local = tz.localize(datetime.combine(day, float_to_time(hours)))

@@ -4,9 +4,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .gov_center_time import center_today, center_tz
+from .gov_settings import get_setting
 from .hr_attendance import PUNCH_METHOD_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +24,8 @@ MAX_SHIFT = timedelta(hours=16)
 MAX_REF_LENGTH = 64
 MAX_BADGE_LENGTH = 32
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# A late punch re-derives the attendances at most this many days back; an
+# older one is kept for review (system parameter of that name).
 
 REASON_SELECTION = [
     ("malformed", "Malformed punch"),
@@ -32,6 +36,7 @@ REASON_SELECTION = [
     ("out_of_order", "Older than the employee's last recorded attendance"),
     ("too_close", "Repeated punch within one minute"),
     ("conflict", "Conflicts with the employee's attendances"),
+    ("too_old", "Late punch older than the re-evaluation window"),
 ]
 METHODS = {key for key, _label in PUNCH_METHOD_SELECTION}
 
@@ -39,9 +44,12 @@ METHODS = {key for key, _label in PUNCH_METHOD_SELECTION}
 class GovAttendancePunch(models.Model):
     """One punch received from an attendance terminal (log of the raw data).
 
-    Accepted punches become check-ins or check-outs of ``hr.attendance``;
-    rejected ones keep their reason and are processed again if the terminal
-    sends them again (for example after the employee's badge was fixed).
+    The log of accepted punches is the source of truth: the attendances
+    (``hr.attendance`` with a terminal) of an employee are derived from it,
+    and derived again when a punch arrives late. Rejected punches keep their
+    reason and are processed again if the terminal sends them again (for
+    example after the employee's badge was fixed); late punches older than
+    the re-derivation window are kept for review.
     """
 
     _name = "gov.attendance.punch"
@@ -65,13 +73,15 @@ class GovAttendancePunch(models.Model):
     punch_time = fields.Datetime(string="Time", index=True)
     method = fields.Selection(PUNCH_METHOD_SELECTION)
     state = fields.Selection(
-        [("accepted", "Accepted"), ("rejected", "Rejected")],
+        [("accepted", "Accepted"), ("review", "To Review"), ("rejected", "Rejected")],
         required=True,
         default="accepted",
         index=True,
     )
     reason = fields.Selection(REASON_SELECTION)
-    attendance_id = fields.Many2one("hr.attendance", string="Attendance", ondelete="set null")
+    attendance_id = fields.Many2one(
+        "hr.attendance", string="Attendance", ondelete="set null", index="btree_not_null"
+    )
     source = fields.Selection(
         [("terminal", "Terminal"), ("import", "File Import")], default="terminal"
     )
@@ -125,15 +135,47 @@ class GovAttendancePunch(models.Model):
     # Ingestion (terminal endpoint and file import)
     # ------------------------------------------------------------------
     @api.model
+    def _gov_rederive_days(self):
+        """Days back a late punch still re-derives the attendances."""
+        return get_setting(self.env, "punch_rederive_days")
+
+    @api.model
+    def _gov_lock(self, device, employee_ids):
+        """Serialise the ingestion per terminal and per employee.
+
+        The rows of the terminal and of the employees (in id order, so that
+        two ingestions never wait for each other crosswise) are locked and
+        rewritten unchanged: a concurrent ingestion that read the database
+        before this one committed fails with a serialization error when it
+        reaches the same rows, and the request is run again on fresh data
+        instead of writing attendances from a stale view.
+        """
+        cr = self.env.cr
+        cr.execute(SQL(
+            "UPDATE gov_attendance_device SET write_date = write_date WHERE id = %s", device.id
+        ))
+        if employee_ids:
+            ids = sorted(employee_ids)
+            cr.execute(SQL(
+                "SELECT id FROM hr_employee WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", ids
+            ))
+            cr.execute(SQL(
+                "UPDATE hr_employee SET write_date = write_date WHERE id = ANY(%s)", ids
+            ))
+
+    @api.model
     def _gov_ingest(self, device, raw_punches, source="terminal"):
-        """Record the punches of ``device`` and turn the valid ones into attendances.
+        """Record the punches of ``device`` in the log and derive the attendances.
 
         Returns ``{"accepted": int, "rejected": [{"id", "reason"}],
         "duplicates": [id]}``. A punch already accepted for this terminal is a
-        duplicate: it is reported, not counted and changes nothing. Punches
-        are applied per employee in time order; a conflict with the
-        employee's attendances rejects that employee's punches of the batch
-        and keeps the others.
+        duplicate: it is reported, not counted and changes nothing. A valid
+        punch is accepted whatever its time: a punch older than the
+        employee's last recorded one re-derives that employee's attendances
+        from the punch log (see ``_gov_derive``), unless it is older than the
+        re-derivation window: then it is stored for review (``too_old``).
+        A conflict with attendances entered by hand rejects that employee's
+        punches of the batch and keeps the others.
         """
         device.ensure_one()
         Punch = self.sudo()
@@ -150,6 +192,18 @@ class GovAttendancePunch(models.Model):
                 continue
             parsed[ref] = values
 
+        employees = {}
+        badges = {values["badge"] for values in parsed.values()}
+        if badges:
+            for employee in (
+                self.env["hr.employee"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_fetch([("barcode", "in", list(badges))], ["barcode", "gov_face_consent"])
+            ):
+                employees[employee.barcode] = employee
+        Punch._gov_lock(device, {employee.id for employee in employees.values()})
+
         existing = {}
         if parsed:
             for punch in Punch.search_fetch(
@@ -162,19 +216,8 @@ class GovAttendancePunch(models.Model):
                 duplicates.append(ref)
                 del parsed[ref]
 
-        employees = {}
-        badges = {values["badge"] for values in parsed.values()}
-        if badges:
-            for employee in (
-                self.env["hr.employee"]
-                .sudo()
-                .with_context(active_test=False)
-                .search_fetch([("barcode", "in", list(badges))], ["barcode", "gov_face_consent"])
-            ):
-                employees[employee.barcode] = employee
-
         by_employee = defaultdict(list)
-        log_vals = []  # punches rejected before the attendance step
+        log_vals = []  # punches not derived (rejected, or kept for review)
         for ref, values in parsed.items():
             employee = employees.get(values["badge"])
             reason = None
@@ -188,26 +231,26 @@ class GovAttendancePunch(models.Model):
                 log_vals.append(dict(values, punch_ref=ref, employee_id=employee.id if employee else False,
                                      state="rejected", reason=reason))
                 continue
-            by_employee[employee].append(dict(values, punch_ref=ref, employee_id=employee.id))
+            by_employee[employee.id].append(
+                dict(values, punch_ref=ref, employee_id=employee.id, device_id=device.id)
+            )
+        if by_employee:
+            log_vals += Punch._gov_hold_too_old(by_employee, now)
 
         accepted_vals = []
         if by_employee:
-            plans = self._gov_plan_attendances(device, by_employee)
             try:
                 with self.env.cr.savepoint():
-                    accepted_vals += self._gov_apply_plans(device, plans.values())
+                    accepted_vals += Punch._gov_derive(by_employee)
             except ValidationError:
-                # one employee's attendances conflict: retry one by one
-                for employee, plan in plans.items():
+                # one employee's punches conflict with attendances entered by
+                # hand: derive one employee at a time
+                for employee_id, punches in by_employee.items():
                     try:
                         with self.env.cr.savepoint():
-                            accepted_vals += self._gov_apply_plans(device, [plan])
+                            accepted_vals += Punch._gov_derive({employee_id: punches})
                     except ValidationError:
-                        for vals in plan["punches"]:
-                            if vals.get("state") != "rejected":
-                                vals.update(state="rejected", reason="conflict")
-            for plan in plans.values():
-                log_vals += [v for v in plan["punches"] if v.get("state") == "rejected"]
+                        log_vals += [dict(vals, state="rejected", reason="conflict") for vals in punches]
 
         # write the log: update the punches rejected before, create the others
         to_create = []
@@ -215,6 +258,7 @@ class GovAttendancePunch(models.Model):
             vals = {key: value for key, value in vals.items() if key != "attendance"}
             vals.update(device_id=device.id, source=source)
             vals.setdefault("state", "accepted")
+            vals.setdefault("reason", False)
             punch = existing.get(vals["punch_ref"])
             if punch:
                 punch.write(vals)
@@ -223,104 +267,200 @@ class GovAttendancePunch(models.Model):
         Punch.create(to_create)
         if accepted_vals:
             device.sudo().last_punch_date = now
-        accepted = [v for v in accepted_vals if v.get("state", "accepted") == "accepted"]
         rejected += [{"id": v["punch_ref"], "reason": v["reason"]} for v in log_vals]
-        return {"accepted": len(accepted), "rejected": rejected, "duplicates": duplicates}
+        return {"accepted": len(accepted_vals), "rejected": rejected, "duplicates": duplicates}
 
     @api.model
-    def _gov_plan_attendances(self, device, by_employee):
-        """Pair the punches of each employee into check-ins and check-outs."""
-        Attendance = self.env["hr.attendance"].sudo()
-        last = {}
-        employee_ids = [employee.id for employee in by_employee]
-        # the latest attendance of each employee
-        for attendance in Attendance.search_fetch(
-            [("employee_id", "in", employee_ids)],
-            ["employee_id", "check_in", "check_out"],
-            order="employee_id, check_in desc",
-        ):
-            last.setdefault(attendance.employee_id.id, attendance)
-        plans = {}
-        for employee, punches in by_employee.items():
-            punches.sort(key=lambda vals: (vals["punch_time"], vals["punch_ref"]))
-            latest = last.get(employee.id)
-            open_att = latest if latest and not latest.check_out else None
-            last_time = (latest.check_out or latest.check_in) if latest else None
-            plan = {"close": {}, "new": [], "punches": punches}
-            current = None  # dict of the new attendance being built, if open
-            for vals in punches:
-                when = vals["punch_time"]
-                if last_time and when <= last_time:
-                    vals.update(state="rejected", reason="out_of_order")
-                    continue
-                if last_time and when - last_time < MIN_GAP:
-                    vals.update(state="rejected", reason="too_close")
-                    continue
-                if open_att is not None:
-                    if when - open_att.check_in > MAX_SHIFT:
-                        plan["close"][open_att] = open_att.check_in
-                    else:
-                        plan["close"][open_att] = when
-                        vals["attendance"] = open_att
-                        open_att = None
-                        last_time = when
-                        continue
-                    open_att = None
-                if current is not None:
-                    if when - current["check_in"] > MAX_SHIFT:
-                        current["check_out"] = current["check_in"]
-                    else:
-                        current["check_out"] = when
-                        vals["attendance"] = current
-                        current = None
-                        last_time = when
-                        continue
-                current = {
-                    "employee_id": employee.id,
-                    "check_in": when,
-                    "gov_punch_method": vals["method"],
-                    "gov_device_id": device.id,
-                    "in_mode": "kiosk",
-                }
-                plan["new"].append(current)
-                vals["attendance"] = current
-                last_time = when
-            plans[employee] = plan
-        return plans
+    def _gov_hold_too_old(self, by_employee, now):
+        """Take out of ``by_employee`` the late punches older than the window.
+
+        A punch is late when the log already holds a later accepted punch of
+        the employee; a late punch older than the re-derivation window would
+        change attendances and daily results that are closed: it is kept for
+        review instead (state ``review``). Returns the values of those punches.
+        """
+        limit = now - timedelta(days=self._gov_rederive_days())
+        old = {employee_id: min(v["punch_time"] for v in punches)
+               for employee_id, punches in by_employee.items()}
+        old = {employee_id: first for employee_id, first in old.items() if first < limit}
+        if not old:
+            return []
+        self.flush_model(["employee_id", "punch_time", "state"])
+        self.env.cr.execute(SQL(
+            """SELECT employee_id, max(punch_time) FROM gov_attendance_punch
+                WHERE employee_id = ANY(%s) AND state = 'accepted' GROUP BY employee_id""",
+            list(old),
+        ))
+        latest = dict(self.env.cr.fetchall())
+        held = []
+        for employee_id in old:
+            last = latest.get(employee_id)
+            if not last:
+                continue
+            punches = by_employee[employee_id]
+            keep = [v for v in punches if v["punch_time"] >= limit or v["punch_time"] >= last]
+            held += [dict(v, state="review", reason="too_old") for v in punches if v not in keep]
+            if keep:
+                by_employee[employee_id] = keep
+            else:
+                del by_employee[employee_id]
+        return held
 
     @api.model
-    def _gov_apply_plans(self, device, plans):
-        """Write the attendances of ``plans``; return the accepted punch values."""
-        Attendance = self.env["hr.attendance"].sudo()
-        for plan in plans:
-            for attendance, check_out in plan["close"].items():
-                attendance.write({"check_out": check_out, "out_mode": "kiosk"})
-        new_vals = [vals for plan in plans for vals in plan["new"]]
-        for vals in new_vals:
-            if vals.get("check_out"):
-                vals["out_mode"] = "kiosk"
-        records = Attendance.create([dict(vals) for vals in new_vals])
-        ids = {id(vals): record.id for vals, record in zip(new_vals, records)}
+    def _gov_pair(self, punches):
+        """Pair punches sorted in time order into attendances (list of dicts).
+
+        Punches alternate check-in and check-out; a punch within one minute
+        of the previous one used is a double scan and is left out; an
+        attendance left open longer than ``MAX_SHIFT`` is closed at its own
+        check-in time and the punch opens a new one. Sets ``attendance`` on
+        every punch (the dict of its attendance, or None).
+        """
         result = []
-        for plan in plans:
-            for vals in plan["punches"]:
-                if vals.get("state") == "rejected":
+        current = None
+        last_time = None
+        for vals in punches:
+            when = vals["punch_time"]
+            vals["attendance"] = None
+            if last_time is not None and when - last_time < MIN_GAP:
+                continue
+            last_time = when
+            if current is not None:
+                if when - current["check_in"] <= MAX_SHIFT:
+                    current["check_out"] = when
+                    vals["attendance"] = current
+                    current = None
                     continue
-                attendance = vals.get("attendance")
-                attendance_id = (
-                    attendance.id if isinstance(attendance, models.BaseModel)
-                    else ids.get(id(attendance), False)
-                )
-                result.append({
-                    "punch_ref": vals["punch_ref"],
-                    "badge": vals["badge"],
-                    "punch_time": vals["punch_time"],
-                    "method": vals["method"],
-                    "employee_id": vals["employee_id"],
-                    "attendance_id": attendance_id,
-                    "state": "accepted",
-                    "reason": False,
-                })
+                current["check_out"] = current["check_in"]
+            current = {
+                "check_in": when,
+                "check_out": False,
+                "gov_punch_method": vals["method"],
+                "gov_device_id": vals["device_id"],
+            }
+            result.append(current)
+            vals["attendance"] = current
+        return result
+
+    @api.model
+    def _gov_derive(self, by_employee):
+        """Derive the attendances of employees from their punch log.
+
+        ``by_employee`` maps employee ids to the values of their new punches
+        (not yet in the log). For each employee the derivation starts at the
+        check-in of the last attendance derived from the log that begins at
+        or before the earliest new punch (or at that punch): the accepted
+        punches from there on, old and new, are paired again and the derived
+        attendances of that span are updated to match, so that the same log
+        always gives the same attendances, whatever the order of arrival.
+        Attendances entered by hand are not changed (an overlap raises a
+        ValidationError). The daily results of the days touched are evaluated
+        again. Returns the values of the new punches, with ``attendance_id``.
+        """
+        cr = self.env.cr
+        Attendance = self.env["hr.attendance"].sudo()
+        self.env.flush_all()
+        firsts = {
+            employee_id: min(v["punch_time"] for v in punches)
+            for employee_id, punches in by_employee.items()
+        }
+        values = SQL(", ").join(
+            SQL("(%s, %s::timestamp)", employee_id, first) for employee_id, first in firsts.items()
+        )
+        # the last derived attendance starting at or before the first new punch
+        cr.execute(SQL(
+            """SELECT DISTINCT ON (a.employee_id) a.employee_id, a.check_in
+                 FROM hr_attendance a
+                 JOIN (VALUES %s) AS s(employee_id, first) ON s.employee_id = a.employee_id
+                WHERE a.check_in <= s.first
+                  AND EXISTS (SELECT 1 FROM gov_attendance_punch p WHERE p.attendance_id = a.id)
+                ORDER BY a.employee_id, a.check_in DESC""",
+            values,
+        ))
+        starts = dict(firsts)
+        starts.update(cr.fetchall())
+        values = SQL(", ").join(
+            SQL("(%s, %s::timestamp)", employee_id, start) for employee_id, start in starts.items()
+        )
+        cr.execute(SQL(
+            """SELECT p.id, p.employee_id, p.punch_time, p.method, p.device_id, p.punch_ref,
+                      p.attendance_id
+                 FROM gov_attendance_punch p
+                 JOIN (VALUES %s) AS s(employee_id, start) ON s.employee_id = p.employee_id
+                WHERE p.state = 'accepted' AND p.punch_time >= s.start""",
+            values,
+        ))
+        logs = defaultdict(list)
+        for row_id, employee_id, when, method, device_id, ref, attendance_id in cr.fetchall():
+            logs[employee_id].append({
+                "id": row_id, "punch_time": when, "method": method, "device_id": device_id,
+                "punch_ref": ref, "old_attendance_id": attendance_id,
+            })
+        old_ids = {v["old_attendance_id"] for log in logs.values() for v in log} - {None}
+        old_by_employee = defaultdict(dict)
+        for attendance in Attendance.browse(old_ids).sudo():
+            old_by_employee[attendance.employee_id.id][attendance.check_in] = attendance
+
+        to_unlink = Attendance
+        to_write = []
+        to_create = []
+        spans = {}
+        for employee_id, punches in by_employee.items():
+            log = logs[employee_id] + punches
+            log.sort(key=lambda v: (v["punch_time"], v["device_id"], v["punch_ref"]))
+            desired = self._gov_pair(log)
+            old = old_by_employee[employee_id]
+            for vals in desired:
+                attendance = old.pop(vals["check_in"], None)
+                if attendance is None:
+                    vals["employee_id"] = employee_id
+                    to_create.append(vals)
+                    continue
+                vals["record"] = attendance
+                changes = {
+                    key: value for key, value in vals.items()
+                    if key in ("check_out", "gov_punch_method", "gov_device_id")
+                    and value != (attendance[key].id if key == "gov_device_id" else attendance[key])
+                }
+                if changes:
+                    if changes.get("check_out"):
+                        changes["out_mode"] = "kiosk"
+                    to_write.append((attendance, changes))
+            for attendance in old.values():
+                to_unlink |= attendance
+            times = [v["punch_time"] for v in log] + [
+                a.check_out or a.check_in for a in old.values()
+            ]
+            spans[employee_id] = (starts[employee_id], max(times))
+        to_unlink.unlink()
+        for attendance, changes in to_write:
+            attendance.write(changes)
+        created = Attendance.create([
+            dict({key: value for key, value in vals.items() if key != "record"}, in_mode="kiosk",
+                 **({"out_mode": "kiosk"} if vals["check_out"] else {}))
+            for vals in to_create
+        ])
+        for vals, record in zip(to_create, created):
+            vals["record"] = record
+
+        # the log: new punches get their attendance, old ones follow theirs
+        moved = defaultdict(list)
+        result = []
+        for employee_id, punches in by_employee.items():
+            for vals in logs[employee_id]:
+                attendance = vals["attendance"]
+                new_id = attendance["record"].id if attendance else None
+                if new_id != vals["old_attendance_id"]:
+                    moved[new_id or False].append(vals["id"])
+            for vals in punches:
+                attendance = vals.pop("attendance")
+                result.append(dict(
+                    vals, attendance_id=attendance["record"].id if attendance else False,
+                    state="accepted", reason=False,
+                ))
+        for attendance_id, punch_ids in moved.items():
+            self.browse(punch_ids).write({"attendance_id": attendance_id})
+        self.env["gov.attendance.day"]._gov_reevaluate(spans)
         return result
 
     # ------------------------------------------------------------------

@@ -77,6 +77,10 @@ DECLARATIONS = [
             "Points per Longer Late Arrival or Early Leave", "", "attendance"),
     Setting("attendance_points_missed_punch", "float", -2.0, -100.0, 0.0,
             "Points per Missed Punch", "", "attendance"),
+    Setting("punch_rederive_days", "int", 35, 1, 3660, "Late Punch Window (days)",
+            "A punch that arrives late re-derives the employee's attendances and daily "
+            "results up to this many days back; an older one is kept for review.",
+            "attendance"),
     Setting("attendance_points_absent_half_day", "float", -5.0, -100.0, 0.0,
             "Points per Half Day of Absence", "", "attendance"),
     # service ratings

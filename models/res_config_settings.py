@@ -59,6 +59,7 @@ class ResConfigSettings(models.TransientModel):
     gov_attendance_points_absent_half_day = fields.Float(
         **_setting("attendance_points_absent_half_day")
     )
+    gov_punch_rederive_days = fields.Integer(**_setting("punch_rederive_days"))
     # Service ratings
     gov_rating_verify_days = fields.Integer(**_setting("rating_verify_days"))
     gov_rating_rectify_days = fields.Integer(**_setting("rating_rectify_days"))

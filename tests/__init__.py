@@ -20,6 +20,7 @@ from . import test_intermediary_evaluation
 from . import test_intermediary_draw
 from . import test_intermediary_portal
 from . import test_attendance_punch
+from . import test_attendance_punch_concurrency
 from . import test_attendance_import
 from . import test_attendance_day
 from . import test_queue_ticket

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import json
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
+
+import psycopg2
 
 from freezegun import freeze_time
 
@@ -160,8 +163,8 @@ class TestPunchIngestion(GovAttendanceCase):
         self.assertTrue(logged.attendance_id)
 
     def test_conflict_keeps_other_employees(self):
-        # an attendance entered by hand that a later punch would overlap
-        self.env["hr.attendance"].create({
+        # an attendance entered by hand that the derived one would overlap
+        manual = self.env["hr.attendance"].create({
             "employee_id": self.emp1.id,
             "check_in": "2026-03-10 08:00:00",
             "check_out": "2026-03-10 09:00:00",
@@ -172,13 +175,27 @@ class TestPunchIngestion(GovAttendanceCase):
             self._p("c", "1001", "2026-03-10 09:30:00"),
             self._p("d", "1001", "2026-03-10 09:30:30"),
         ])
-        self.assertEqual(result["accepted"], 2)
+        self.assertEqual(result["accepted"], 1)
         self.assertEqual(
             {r["id"]: r["reason"] for r in result["rejected"]},
-            {"a": "out_of_order", "d": "too_close"},
+            {"a": "conflict", "c": "conflict", "d": "conflict"},
         )
         self.assertTrue(self.emp2.last_attendance_id)
-        self.assertEqual(self.emp1.last_attendance_id.check_in, datetime(2026, 3, 10, 9, 30))
+        self.assertEqual(self.emp1.last_attendance_id, manual)
+
+    def test_double_scan_is_logged_not_paired(self):
+        result = self._ingest([
+            self._p("a", "1001", "2026-03-10 01:00:00"),
+            self._p("b", "1001", "2026-03-10 01:00:30"),
+            self._p("c", "1001", "2026-03-10 09:30:00"),
+        ])
+        self.assertEqual(result["accepted"], 3)
+        attendance = self.emp1.last_attendance_id
+        self.assertEqual((attendance.check_in, attendance.check_out),
+                         (datetime(2026, 3, 10, 1, 0), datetime(2026, 3, 10, 9, 30)))
+        double = self.env["gov.attendance.punch"].search([("punch_ref", "=", "b")])
+        self.assertEqual(double.state, "accepted")
+        self.assertFalse(double.attendance_id)
 
     def test_validation_error_rejects_one_employee_only(self):
         # hr.attendance's own constraints fail for employee 1 only: the
@@ -257,6 +274,141 @@ class TestPunchIngestion(GovAttendanceCase):
         self.assertLessEqual(ingest_20 - ingest_5, (plain_20 - plain_5) + 2 * 15,
                              (ingest_5, ingest_20, plain_5, plain_20))
         self.assertLessEqual(ingest_5 - plain_5, 30, (ingest_5, plain_5))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestPunchRederivation(GovAttendanceCase):
+    """The punch log is the source of truth: late punches re-derive."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create({
+            "name": "Hall hours",
+            "tz": "Asia/Shanghai",
+            "attendance_ids": [
+                (5, 0, 0),
+                *[(0, 0, {"name": f"{d} am", "dayofweek": str(d), "hour_from": 9, "hour_to": 12,
+                          "day_period": "morning"}) for d in range(5)],
+                *[(0, 0, {"name": f"{d} pm", "dayofweek": str(d), "hour_from": 13.5,
+                          "hour_to": 17.5, "day_period": "afternoon"}) for d in range(5)],
+            ],
+        })
+        cls.staff = cls.env["hr.employee"].create([
+            {"name": f"Window Staff {badge}", "barcode": badge, "tz": "Asia/Shanghai",
+             "resource_calendar_id": cls.calendar.id, "gov_window_id": cls.window.id,
+             "department_id": cls.dept_a.id}
+            for badge in ("4001", "4002")
+        ])
+        # ten working days, 23 February to 6 March 2026 (no holiday record)
+        cls.env["gov.calendar.day"].search(
+            [("date", ">=", "2026-02-23"), ("date", "<=", "2026-03-06")]
+        ).unlink()
+        cls.days = [date(2026, 2, 23 + i) for i in range(5)] + [date(2026, 3, 2 + i) for i in range(5)]
+
+    def _batches(self, badge):
+        """One batch per day: check-in (later every day), lunch on day 4, check-out."""
+        batches = []
+        for index, day in enumerate(self.days, start=1):
+            stamp = f"{day:%Y-%m-%d}"
+            check_in = datetime.combine(day, datetime.min.time()).replace(minute=40) + timedelta(
+                minutes=3 * index
+            )
+            batch = [
+                self._p(f"{badge}-{index}-in", badge, f"{check_in:%Y-%m-%d %H:%M:%S}"),
+                self._p(f"{badge}-{index}-out", badge, f"{stamp} 09:35:00"),
+            ]
+            if index == 4:
+                batch += [
+                    self._p(f"{badge}-{index}-lunch", badge, f"{stamp} 04:05:00"),
+                    self._p(f"{badge}-{index}-back", badge, f"{stamp} 05:20:00"),
+                    self._p(f"{badge}-{index}-double", badge, f"{stamp} 05:20:40"),
+                ]
+            batches.append(batch)
+        return batches
+
+    def _attendances(self, employee):
+        return [
+            (a.check_in, a.check_out, a.gov_punch_method, a.gov_device_id.id)
+            for a in self.env["hr.attendance"].search(
+                [("employee_id", "=", employee.id)], order="check_in"
+            )
+        ]
+
+    def _results(self, employee):
+        Day = self.env["gov.attendance.day"]
+        days = Day.search([("employee_id", "=", employee.id)], order="date")
+        lines = Day._gov_ledger_lines(self.days[0], self.days[-1], employee)
+        return (
+            [(d.date, d.result, d.late_minutes, d.early_minutes, d.missed_punches,
+              d.absent_half_days, d.first_check_in, d.last_check_out) for d in days],
+            [(line["date"], line["points"], line["cause"]) for line in lines],
+        )
+
+    def test_late_batch_gives_the_attendances_of_the_ordered_log(self):
+        ordered, late = self.staff
+        for batch in self._batches("4001"):
+            result = self._ingest(batch)
+            self.assertEqual((result["accepted"], result["rejected"]), (len(batch), []))
+        self.env["gov.attendance.day"]._gov_evaluate(self.days[0], self.days[-1], ordered)
+
+        batches = self._batches("4002")
+        for batch in batches[:3] + batches[4:]:
+            result = self._ingest(batch)
+            self.assertEqual((result["accepted"], result["rejected"]), (len(batch), []))
+        # the day without punches is evaluated as an absence before the late batch
+        self.env["gov.attendance.day"]._gov_evaluate(self.days[0], self.days[-1], late)
+        absent = self.env["gov.attendance.day"].search(
+            [("employee_id", "=", late.id), ("date", "=", self.days[3])]
+        )
+        self.assertEqual(absent.result, "absent")
+        result = self._ingest(batches[3])
+        self.assertEqual(result, {"accepted": 5, "rejected": [], "duplicates": []})
+
+        self.assertEqual(len(self._attendances(late)), 11)
+        self.assertEqual(self._attendances(late), self._attendances(ordered))
+        self.assertEqual(absent.result, "ok")
+        self.assertEqual(self._results(late), self._results(ordered))
+        # every accepted punch points to the attendance derived from it
+        punches = self.env["gov.attendance.punch"].search([("employee_id", "=", late.id)])
+        self.assertEqual(len(punches), 23)
+        self.assertEqual(len(punches.filtered("attendance_id")), 22)
+        self.assertEqual(set(punches.mapped("state")), {"accepted"})
+
+        # deriving again from the same log changes nothing; resending is a duplicate
+        before = self._attendances(late)
+        result = self._ingest(batches[3])
+        self.assertEqual(sorted(result["duplicates"]), sorted(p["id"] for p in batches[3]))
+        self.assertEqual(self._attendances(late), before)
+
+    def test_late_punch_older_than_the_window_is_kept_for_review(self):
+        self.env["ir.config_parameter"].set_param("gov_service_center.punch_rederive_days", "5")
+        self._ingest([
+            self._p("1", "1001", "2026-03-08 01:00:00"),
+            self._p("2", "1001", "2026-03-08 09:00:00"),
+            self._p("3", "1001", "2026-03-09 01:00:00"),
+        ])
+        before = self._attendances(self.emp1)
+        old = self._p("old", "1001", "2026-03-02 01:00:00")
+        for _attempt in range(2):
+            result = self._ingest([old])
+            self.assertEqual(result["rejected"], [{"id": "old", "reason": "too_old"}])
+        self.assertEqual(self._attendances(self.emp1), before)
+        held = self.env["gov.attendance.punch"].search(
+            [("punch_ref", "=", "old"), ("state", "=", "review")]
+        )
+        self.assertEqual((len(held), held.reason, held.attendance_id.id), (1, "too_old", False))
+        self.assertEqual(held.employee_id, self.emp1)
+        # within the window a late punch is derived
+        result = self._ingest([self._p("4", "1001", "2026-03-07 01:00:00"),
+                               self._p("5", "1001", "2026-03-07 09:00:00")])
+        self.assertEqual(result["accepted"], 2)
+        self.assertEqual(len(self._attendances(self.emp1)), 3)
+        # an old punch after all of the employee's punches is not late
+        result = self._ingest([self._p("6", "1002", "2026-03-01 01:00:00")])
+        self.assertEqual(result["accepted"], 1)
+        self.assertTrue(self.emp2.last_attendance_id)
 
 
 @tagged("post_install", "-at_install")
@@ -364,5 +516,61 @@ class TestPunchEndpoint(HttpCase):
 
     def test_get_is_refused(self):
         response = self.url_open(self.URL, allow_redirects=False)
-        self.assertLess(response.status_code, 500)
-        self.assertGreaterEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.json()["error"], "method_not_allowed")
+
+    def _patch_ingest(self, fail):
+        """Make the ingestion call ``fail(punch_model)`` once before working."""
+        Punch = type(self.env["gov.attendance.punch"])
+        ingest = Punch._gov_ingest
+        calls = []
+
+        def patched(self_, device, punches, source="terminal"):
+            calls.append(device.id)
+            if len(calls) == 1:
+                fail(self_)
+            return ingest(self_, device, punches, source=source)
+
+        self.patch(Punch, "_gov_ingest", patched)
+        return calls
+
+    def test_serialization_failure_is_retried_with_the_body(self):
+        def fail(punch_model):
+            punch_model.env.cr.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'concurrent update' "
+                "USING ERRCODE = 'serialization_failure'; END $$"
+            )
+
+        calls = self._patch_ingest(fail)
+        self.patch(random, "uniform", lambda low, high: 0.0)
+        with mute_logger("odoo.sql_db", "odoo.service.model"):
+            response = self._post(self._body())
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"accepted": 1, "rejected": [], "duplicates": []})
+        self.assertEqual(self._count(), (1, 1))
+
+    def test_failures_are_json_503_without_internals(self):
+        failures = [
+            psycopg2.OperationalError("server closed the connection unexpectedly"),
+            KeyError("hr_employee_id 42"),
+        ]
+        for failure in failures:
+            with self.subTest(failure=repr(failure)):
+                def fail(punch_model, failure=failure):
+                    punch_model.env["hr.attendance"].create(
+                        {"employee_id": self.employee.id, "check_in": "2026-01-01 08:00:00"}
+                    )
+                    raise failure
+
+                self._patch_ingest(fail)
+                with mute_logger("odoo.http"):
+                    response = self._post(self._body())
+                self.assertEqual(response.status_code, 503)
+                self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+                self.assertTrue(response.headers.get("Retry-After"))
+                self.assertEqual(response.json()["error"], "unavailable")
+                self.assertNotIn("42", response.text)
+                self.assertNotIn("connection", response.text)
+                # the attendance created before the failure is rolled back
+                self.assertEqual(self._count(), (0, 0))
