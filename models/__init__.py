@@ -38,6 +38,8 @@ from . import gov_attendance_device
 from . import hr_attendance
 from . import gov_attendance_punch
 from . import gov_attendance_day
+from . import gov_hall_kiosk
+from . import gov_queue_counter
 from . import gov_queue_ticket
 from . import gov_center_overview
 from . import res_config_settings

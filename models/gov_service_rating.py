@@ -216,6 +216,8 @@ class GovServiceRating(models.Model):
             if not vals.get("ticket_res_id"):
                 # no ticket: keep the column NULL (0 would collide in the unique index)
                 vals.pop("ticket_res_id", None)
+            elif "gov.queue.ticket" in self.env:
+                self.env["gov.queue.ticket"].sudo().browse(vals["ticket_res_id"]).exists()._gov_check_ratable()
             level = vals.get("level")
             if not isinstance(level, int) or not 1 <= level <= 5:
                 raise ValidationError(self.env._("The rating level goes from 1 to 5."))
