@@ -1,20 +1,30 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Public hall pages: the ticket kiosk and the hall screen.
 
-The kiosk page does not use the shared FormGuard: its per-IP limits and
-captcha are meant for citizens' forms sent from their own devices, while the
-kiosk is one shared terminal in the hall giving hundreds of tickets a day.
-The form carries no personal data; it is protected by Odoo's CSRF token and
-accepts only a zone id and a priority key.
+The kiosk at the hall entrance is a registered device (``gov.hall.kiosk``):
+the administrator opens ``/hall/ticket?kiosk=<token>`` once on it, and the
+token is then kept in a cookie (a kiosk may also be recognised by its network
+address). A registered kiosk gives as many tickets as the hall needs. Any
+other device (a citizen's phone, a browser) may take a few tickets per
+address and per 10 minutes, and fewer green-channel tickets. The form carries
+no personal data; it is protected by Odoo's CSRF token and accepts only a
+zone id and a priority key.
 """
-from odoo import http
+from datetime import timedelta
+
+from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.gov_hall_kiosk import KIOSK_COOKIE
+from ..models.gov_settings import get_setting
 from .form_guard import FormGuard
 from .main import _parse_positive_int
 
 PRIORITIES = {"normal", "elderly", "disabled"}
+KIOSK_COOKIE_AGE = 10 * 365 * 24 * 3600
+# submission keys counting the tickets of devices that are not registered kiosks
+FORM_KEY, PRIORITY_FORM_KEY = "hall_ticket", "hall_ticket_priority"
 
 
 class GovHallController(http.Controller):
@@ -23,9 +33,50 @@ class GovHallController(http.Controller):
             [("active", "=", True), ("zone_type", "!=", "self_service")]
         )
 
+    def _kiosk(self):
+        """The registered kiosk sending the request, or an empty recordset."""
+        return request.env["gov.hall.kiosk"]._gov_authenticate(
+            request.httprequest.cookies.get(KIOSK_COOKIE), request.httprequest.remote_addr
+        )
+
+    @staticmethod
+    def _limit(name):
+        return get_setting(request.env, name)
+
+    def _anonymous_refusal(self, priority):
+        """A 429 page when this address took too many tickets lately, else None."""
+        Submission = request.env["gov.form.submission"]
+        ip = request.httprequest.remote_addr or "unknown"
+        since = fields.Datetime.now() - timedelta(minutes=10)
+        if Submission._count(since, FORM_KEY, ip=ip) >= self._limit("hall_ticket_ip_limit"):
+            return FormGuard.error_response(429, request.env._(
+                "Several tickets were taken from this device in the last minutes: please take "
+                "your ticket at the kiosk of the hall."
+            ))
+        if priority != "normal" and Submission._count(since, PRIORITY_FORM_KEY, ip=ip) >= self._limit(
+            "hall_ticket_ip_priority_limit"
+        ):
+            return FormGuard.error_response(429, request.env._(
+                "Green-channel tickets are given at the kiosk of the hall or by the reception staff."
+            ))
+        return None
+
     @http.route("/hall/ticket", type="http", auth="public", website=True, sitemap=False,
                 methods=["GET"])
-    def ticket_kiosk(self, **kwargs):
+    def ticket_kiosk(self, kiosk=None, **kwargs):
+        if kiosk is not None:
+            # set-up link opened once on the kiosk by the administrator
+            device = request.env["gov.hall.kiosk"]._gov_authenticate(kiosk)
+            if not device:
+                return FormGuard.error_response(403, request.env._(
+                    "This kiosk set-up link is not valid: ask the hall administrator for a new one."
+                ))
+            response = request.redirect("/hall/ticket", code=303)
+            response.set_cookie(
+                KIOSK_COOKIE, kiosk, max_age=KIOSK_COOKIE_AGE, httponly=True, samesite="Lax",
+                secure=request.httprequest.scheme == "https",
+            )
+            return response
         return request.render("gov_service_center.hall_ticket_page", {"zones": self._zones()})
 
     @http.route("/hall/ticket", type="http", auth="public", website=True, sitemap=False,
@@ -38,13 +89,24 @@ class GovHallController(http.Controller):
                 400, request.env._("Choose a zone of the hall to take a ticket.")
             )
         priority = priority if isinstance(priority, str) and priority in PRIORITIES else "normal"
+        kiosk = self._kiosk()
+        if not kiosk:
+            refusal = self._anonymous_refusal(priority)
+            if refusal is not None:
+                return refusal
         try:
             ticket = request.env["gov.queue.ticket"].sudo().create(
-                {"zone_id": zone.id, "priority": priority}
+                {"zone_id": zone.id, "priority": priority, "kiosk_id": kiosk.id or False}
             )
         except UserError:  # daily limit reached
             return FormGuard.error_response(
                 429, request.env._("No more tickets can be given in this zone today.")
+            )
+        if not kiosk:
+            ip = request.httprequest.remote_addr or "unknown"
+            keys = [FORM_KEY] + ([PRIORITY_FORM_KEY] if ticket.is_priority else [])
+            request.env["gov.form.submission"].sudo().create(
+                [{"form_key": key, "ip": ip} for key in keys]
             )
         _tickets, waiting = request.env["gov.queue.ticket"]._gov_display_data()
         ahead = max(waiting.get(zone, 1) - 1, 0)

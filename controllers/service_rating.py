@@ -59,6 +59,8 @@ class GovServiceRatingWebsite(http.Controller):
             if record is None:
                 return None
             values = {"ticket_id": record.id, "ticket": ticket}
+            if record.state != "done":
+                values["not_served"] = True
             for field_name in ("window_id", "employee_id", "item_id"):
                 if record[field_name]:
                     values[field_name] = record[field_name].id
@@ -113,6 +115,8 @@ class GovServiceRatingWebsite(http.Controller):
         target = self._resolve_target(ticket, window)
         if target is None:
             return self._not_found()
+        if target.get("not_served"):
+            return self._render_status("gov_service_center.service_rating_not_served", 409)
         if self._already_rated(target):
             return self._render_status("gov_service_center.service_rating_already", 409)
         guard = self._guard()
@@ -133,6 +137,8 @@ class GovServiceRatingWebsite(http.Controller):
             return self._not_found()
         if guard.is_spam:
             return request.render("gov_service_center.service_rating_thanks", {})
+        if target.get("not_served"):
+            return self._render_status("gov_service_center.service_rating_not_served", 409)
         if self._already_rated(target):
             return self._render_status("gov_service_center.service_rating_already", 409)
         level = _parse_positive_int(values.get("level"))

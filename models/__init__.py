@@ -41,6 +41,8 @@ from . import hr_attendance
 from . import gov_attendance_punch
 from . import gov_attendance_day
 from . import ir_http
+from . import gov_hall_kiosk
+from . import gov_queue_counter
 from . import gov_queue_ticket
 from . import gov_center_overview
 from . import res_config_settings

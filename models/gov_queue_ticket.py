@@ -4,7 +4,7 @@ import uuid
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gov_center_time import center_tz
@@ -34,6 +34,12 @@ class GovQueueTicket(models.Model):
     another zone or item puts the ticket back in the queue with its original
     time, so the wait is counted from the first ticket. A ticket holds no
     personal data of the citizen.
+
+    Tickets change only through the action methods (window console): plain
+    users have no write access; the methods check that the caller runs the
+    ticket's window (or is a hall administrator) and then write as superuser.
+    The access token (QR code of the rating slip) is readable by
+    administrators only and a ticket can be rated once it is done.
     """
 
     _name = "gov.queue.ticket"
@@ -74,11 +80,15 @@ class GovQueueTicket(models.Model):
     )
     transfer_count = fields.Integer(readonly=True)
     call_count = fields.Integer(readonly=True)
+    kiosk_id = fields.Many2one(
+        "gov.hall.kiosk", string="Kiosk", index="btree_not_null", ondelete="set null", readonly=True,
+        help="Registered kiosk that gave the ticket; empty for a ticket taken from another device.",
+    )
     access_token = fields.Char(
         required=True, readonly=True, copy=False, index=True,
-        default=lambda self: uuid.uuid4().hex, groups="base.group_user",
+        default=lambda self: uuid.uuid4().hex, groups="gov_service_center.group_gov_admin",
     )
-    rating_url = fields.Char(compute="_compute_rating_url")
+    rating_url = fields.Char(compute="_compute_rating_url", groups="gov_service_center.group_gov_admin")
 
     _sql_constraints = [
         ("number_unique", "unique(zone_id, date, sequence_number)",
@@ -104,9 +114,23 @@ class GovQueueTicket(models.Model):
             )
 
     def _compute_rating_url(self):
-        base = self.get_base_url()
         for ticket in self:
-            ticket.rating_url = f"{base}/service-rating?ticket={ticket.sudo().access_token}"
+            ticket.rating_url = (
+                f"{ticket.get_base_url()}/service-rating?ticket={ticket.sudo().access_token}"
+            )
+
+    def _gov_rating_url(self):
+        """Link printed on the rating slip: only for a ticket that is done."""
+        self.ensure_one()
+        return self.sudo().rating_url if self.state == "done" else False
+
+    def _gov_check_ratable(self):
+        """A ticket is rated once the citizen has been served."""
+        for ticket in self:
+            if ticket.state != "done":
+                raise ValidationError(self.env._(
+                    "Ticket %(number)s can be rated once its service is done.", number=ticket.name
+                ))
 
     @api.model
     def _gov_tz(self):
@@ -121,30 +145,24 @@ class GovQueueTicket(models.Model):
     def create(self, vals_list):
         vals_list = [dict(vals) for vals in vals_list]  # the same dict may be passed twice
         now, local = self._gov_local_now()
-        last_numbers = {}
-        self.flush_model()
+        day = local.date()
+        per_zone = {}
         for vals in vals_list:
-            zone = self.env["gov.hall.zone"].browse(vals["zone_id"])
-            if zone.id not in last_numbers:
-                # one number at a time per zone: lock the zone row
-                self.env.cr.execute(
-                    SQL("SELECT id FROM gov_hall_zone WHERE id = %s FOR UPDATE", zone.id)
-                )
-                self.env.cr.execute(SQL(
-                    "SELECT COALESCE(MAX(sequence_number), 0) FROM gov_queue_ticket "
-                    "WHERE zone_id = %s AND date = %s", zone.id, local.date(),
-                ))
-                last_numbers[zone.id] = self.env.cr.fetchone()[0]
-            number = last_numbers[zone.id] = last_numbers[zone.id] + 1
-            if number > MAX_TICKETS_PER_DAY:
+            per_zone.setdefault(vals["zone_id"], []).append(vals)
+        Counter = self.env["gov.queue.counter"].sudo()
+        for zone_id, zone_vals in per_zone.items():
+            zone = self.env["gov.hall.zone"].browse(zone_id)
+            last = Counter._gov_reserve(zone.id, day, len(zone_vals))
+            if last > MAX_TICKETS_PER_DAY:
                 raise UserError(self.env._("No more tickets can be given in this zone today."))
-            vals.update(
-                date=local.date(),
-                hour=local.hour,
-                taken_at=now,
-                sequence_number=number,
-                name=f"{zone.ticket_prefix or ''}{number:03d}",
-            )
+            for number, vals in enumerate(zone_vals, start=last - len(zone_vals) + 1):
+                vals.update(
+                    date=day,
+                    hour=local.hour,
+                    taken_at=now,
+                    sequence_number=number,
+                    name=f"{zone.ticket_prefix or ''}{number:03d}",
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -156,6 +174,10 @@ class GovQueueTicket(models.Model):
     # Window console
     # ------------------------------------------------------------------
     @api.model
+    def _gov_is_hall_admin(self):
+        return self.env.is_superuser() or self.env.user.has_group("gov_service_center.group_gov_admin")
+
+    @api.model
     def _gov_my_window(self):
         window = self.env.user.employee_id.gov_window_id
         if not window:
@@ -165,9 +187,34 @@ class GovQueueTicket(models.Model):
         return window
 
     @api.model
+    def _gov_check_window(self, window):
+        """The caller runs ``window`` (or is a hall administrator)."""
+        if self._gov_is_hall_admin():
+            return
+        if window != self._gov_my_window():
+            raise AccessError(self.env._(
+                "Only the staff of window %(window)s can handle its tickets.",
+                window=window.display_name,
+            ))
+
+    def _gov_check_console_access(self):
+        """The caller may handle these tickets: they are readable to them and
+        either not at a window yet or at the caller's own window."""
+        self.check_access("read")
+        if self._gov_is_hall_admin():
+            return
+        my_window = self._gov_my_window()
+        for ticket in self:
+            if ticket.window_id and ticket.window_id != my_window:
+                self._gov_check_window(ticket.window_id)
+
+    @api.model
     def action_call_next(self, window=None):
         """Call the next waiting ticket of the window's zone (priority first)."""
+        if window is not None and not isinstance(window, models.BaseModel):
+            window = self.env["gov.service.window"].browse(int(window)).exists()
         window = window or self._gov_my_window()
+        self._gov_check_window(window)
         _now, local = self._gov_local_now()
         query = SQL(
             """SELECT id FROM gov_queue_ticket
@@ -183,7 +230,7 @@ class GovQueueTicket(models.Model):
         if not row:
             raise UserError(self.env._("Nobody is waiting for window %(window)s.", window=window.display_name))
         ticket = self.browse(row[0])
-        ticket._gov_call(window)
+        ticket.sudo()._gov_call(window, self.env.user.employee_id)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -201,9 +248,10 @@ class GovQueueTicket(models.Model):
                     state=dict(self._fields["state"]._description_selection(self.env))[ticket.state],
                 ))
 
-    def _gov_call(self, window):
+    def _gov_call(self, window, employee=None):
         self._gov_check_state("waiting", "called")
-        employee = self.env.user.employee_id
+        if employee is None:
+            employee = self.env.user.employee_id
         for ticket in self:
             ticket.write({
                 "state": "called",
@@ -214,31 +262,42 @@ class GovQueueTicket(models.Model):
             })
 
     def action_recall(self):
+        self._gov_check_console_access()
+        employee = self.env.user.employee_id
         for ticket in self:
-            ticket._gov_call(ticket.window_id or self._gov_my_window())
+            window = ticket.window_id or self._gov_my_window()
+            ticket.sudo()._gov_call(window, employee)
 
     def action_serve(self):
+        self._gov_check_console_access()
         self._gov_check_state("called")
-        self.write({"state": "serving", "served_at": fields.Datetime.now()})
+        self.sudo().write({"state": "serving", "served_at": fields.Datetime.now()})
 
     def action_done(self):
+        self._gov_check_console_access()
         self._gov_check_state("serving", "called")
         now = fields.Datetime.now()
-        for ticket in self:
+        for ticket in self.sudo():
             ticket.write({"state": "done", "served_at": ticket.served_at or now, "done_at": now})
 
     def action_skip(self):
+        self._gov_check_console_access()
         self._gov_check_state("called")
-        self.write({"state": "skipped"})
+        self.sudo().write({"state": "skipped"})
 
     def action_transfer(self, zone, item=None):
         """Send the ticket to another zone or item; it keeps its waiting time."""
+        self._gov_check_console_access()
         self._gov_check_state("waiting", "called", "serving", "skipped")
-        for ticket in self:
+        zone = self.env["gov.hall.zone"].browse(getattr(zone, "id", zone)).exists()
+        if not zone:
+            raise UserError(self.env._("Choose the zone the ticket is sent to."))
+        item_id = getattr(item, "id", item) or False
+        for ticket in self.sudo():
             ticket.write({
                 "state": "waiting",
                 "zone_id": zone.id,
-                "item_id": item.id if item else False,
+                "item_id": item_id,
                 "window_id": False,
                 "employee_id": False,
                 "called_at": False,

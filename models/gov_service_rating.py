@@ -203,6 +203,8 @@ class GovServiceRating(models.Model):
         Calendar = self.env["gov.calendar.day"]
         verify_days = self._get_param("rating_verify_days")
         for vals in vals_list:
+            if vals.get("ticket_id"):
+                self.env["gov.queue.ticket"].sudo().browse(vals["ticket_id"]).exists()._gov_check_ratable()
             level = vals.get("level")
             if not isinstance(level, int) or not 1 <= level <= 5:
                 raise ValidationError(self.env._("The rating level goes from 1 to 5."))

@@ -117,6 +117,13 @@ DECLARATIONS = [
             "", "forms"),
     Setting("form_phone_per_day", "int", 3, 1, 100000000, "Submissions per Phone per Day",
             "", "forms"),
+    Setting("hall_ticket_ip_limit", "int", 3, 0, 1000, "Tickets per Address per 10 Minutes",
+            "Queue tickets a device that is not a registered kiosk may take in 10 minutes.",
+            "forms"),
+    Setting("hall_ticket_ip_priority_limit", "int", 1, 0, 1000,
+            "Priority Tickets per Address per 10 Minutes",
+            "Green-channel tickets a device that is not a registered kiosk may take in 10 minutes.",
+            "forms"),
 ]
 
 SETTINGS = {setting.name: setting for setting in DECLARATIONS}

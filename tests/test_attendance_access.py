@@ -20,7 +20,7 @@ EXPECTED = {
     "gov.attendance.device": _row(viewer=R, inspector=R, officer=R, admin=RWC),
     "gov.attendance.punch": _row(**dict.fromkeys(INTERNAL, R)),
     "gov.attendance.day": _row(**{**dict.fromkeys(INTERNAL, R), "admin": RW}),
-    "gov.queue.ticket": _row(**{**dict.fromkeys(INTERNAL, RW), "admin": ALL}),
+    "gov.queue.ticket": _row(**{**dict.fromkeys(INTERNAL, R), "admin": ALL}),
     "gov.attendance.import.wizard": _row(admin=ALL),
     "gov.attendance.evaluate.wizard": _row(admin=ALL),
     "gov.queue.transfer.wizard": _row(**dict.fromkeys(INTERNAL, ALL)),

@@ -84,7 +84,7 @@ class TestRatingFromTicket(HttpCase):
              "employee_ids": [(6, 0, employee.ids)]}
         )
         ticket = self.env["gov.queue.ticket"].create({"zone_id": zone.id})
-        ticket.sudo().write({"window_id": window.id, "employee_id": employee.id})
+        ticket.sudo().write({"window_id": window.id, "employee_id": employee.id, "state": "done"})
         self.assertTrue(ticket.access_token)
         response = self.url_open(f"/service-rating?ticket={ticket.access_token}")
         self.assertEqual(response.status_code, 200)

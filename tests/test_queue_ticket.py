@@ -1,10 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import threading
+from datetime import datetime
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo import SUPERUSER_ID, api
+from odoo.api import Transaction
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import retrying
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.gov_hall_kiosk import KIOSK_COOKIE, GovHallKiosk
+from ..models.gov_queue_ticket import GovQueueTicket
 from .common import GovQueueCase
 
 
@@ -54,7 +64,7 @@ class TestQueueTicket(GovQueueCase):
         with freeze_time("2026-03-10 01:20:30"):
             ticket.action_done()
         self.assertEqual((ticket.wait_minutes, ticket.service_minutes), (12.0, 7.5))
-        self.assertTrue(ticket.rating_url.endswith(f"/service-rating?ticket={ticket.sudo().access_token}"))
+        self.assertTrue(ticket.sudo().rating_url.endswith(f"/service-rating?ticket={ticket.sudo().access_token}"))
         with self.assertRaises(UserError):
             ticket.action_skip()
         html = self.env["ir.actions.report"]._render_qweb_html(
@@ -183,3 +193,266 @@ class TestHallPages(HttpCase):
         self.assertIn("H09", response.text)
         self.assertNotIn("Secret Clerk Name", response.text)
         self.assertNotIn(ticket.access_token, response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestQueueTicketSecurity(GovQueueCase):
+    """Tickets change only through the console's actions; tokens are for
+    administrators; a ticket is rated once done."""
+
+    def _served(self):
+        ticket = self._take()
+        self.env["gov.queue.ticket"].with_user(self.user_clerk).action_call_next()
+        ticket.with_user(self.user_clerk).action_done()
+        return ticket
+
+    def test_plain_users_cannot_read_tokens_nor_write(self):
+        ticket = self._take()
+        for user in (self.user_internal, self.user_clerk, self.user_viewer, self.user_officer):
+            as_user = ticket.with_user(user)
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    as_user.read(["access_token"])
+                with self.assertRaises(AccessError):
+                    as_user.read(["rating_url"])
+                for vals in ({"state": "done"}, {"window_id": self.window_b.id},
+                             {"priority": "elderly"}):
+                    with self.assertRaises(AccessError):
+                        as_user.write(vals)
+        self.assertEqual((ticket.state, ticket.priority, ticket.window_id.id), ("waiting", "normal", False))
+        with self.assertRaises(AccessError):
+            self.env["gov.queue.ticket"].with_user(self.user_internal).search_read(
+                [], ["name", "access_token"]
+            )
+        self.assertTrue(ticket.with_user(self.user_admin).access_token)
+
+    def test_record_rules(self):
+        mine, other = self._take(), self._take(self.zone_b)
+        Ticket = self.env["gov.queue.ticket"]
+        self.assertEqual(Ticket.with_user(self.user_clerk).search([("id", "in", (mine | other).ids)]), mine)
+        self.assertFalse(Ticket.with_user(self.user_internal).search([("id", "in", (mine | other).ids)]))
+        self.assertEqual(Ticket.with_user(self.user_viewer).search_count([("id", "in", (mine | other).ids)]), 2)
+
+    def test_actions_check_the_callers_window(self):
+        other_user = new_test_user(self.env, "gsc_clerk_b", groups="base.group_user")
+        self.env["hr.employee"].create(
+            {"name": "Clerk B", "user_id": other_user.id, "gov_window_id": self.window_b.id}
+        )
+        ticket = self._take()
+        # a clerk of another zone cannot even read it, nor call for another window
+        with self.assertRaises(AccessError):
+            ticket.with_user(other_user).action_serve()
+        with self.assertRaises(AccessError):
+            self.env["gov.queue.ticket"].with_user(other_user).action_call_next(self.window.id)
+        with self.assertRaises(UserError):  # no window: no console
+            ticket.with_user(self.user_internal).action_skip()
+        self.env["gov.queue.ticket"].with_user(self.user_clerk).action_call_next()
+        # once transferred to zone B the ticket is visible to B, still held by window 1
+        ticket.with_user(self.user_clerk).action_transfer(self.zone_b)
+        self.assertEqual((ticket.state, ticket.zone_id), ("waiting", self.zone_b))
+        self.env["gov.queue.ticket"].with_user(other_user).action_call_next()
+        self.assertEqual((ticket.state, ticket.window_id), ("called", self.window_b))
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.user_clerk).action_done()
+        ticket.with_user(other_user).action_done()
+        self.assertEqual(ticket.state, "done")
+
+    def test_only_done_tickets_are_rated(self):
+        Rating = self.env["gov.service.rating"].sudo()
+        served = self._served()
+        waiting = self._take()
+        with self.assertRaises(ValidationError):
+            Rating.create({"level": 5, "channel": "hall_qr", "ticket_res_id": waiting.id})
+        rating = Rating.create({"level": 5, "channel": "hall_qr", "ticket_res_id": served.id})
+        self.assertEqual(rating.ticket_res_id, served.id)
+
+    def test_rating_url_and_slips_for_several_tickets(self):
+        tickets = self._served() | self._served() | self._take()
+        admin_tickets = tickets.with_user(self.user_admin)
+        urls = admin_tickets.mapped("rating_url")
+        self.assertEqual(len(set(urls)), 3)
+        for ticket, url in zip(tickets, urls):
+            self.assertTrue(url.endswith(f"/service-rating?ticket={ticket.sudo().access_token}"))
+        html = self.env["ir.actions.report"].with_user(self.user_clerk)._render_qweb_html(
+            "gov_service_center.action_report_gov_queue_ticket_rating", tickets.ids
+        )[0].decode()
+        for ticket in tickets[:2]:
+            self.assertIn(ticket.sudo().access_token, html)
+        # the ticket still waiting gets no rating link
+        self.assertNotIn(tickets[2].sudo().access_token, html)
+        self.assertEqual(html.count("/report/barcode/?barcode_type=QR"), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestRatingTicketState(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zone = cls.env["gov.hall.zone"].create({"name": "Rating Zone", "code": "RZ", "ticket_prefix": "R"})
+        cls.window = cls.env["gov.service.window"].create({"name": "Window R", "code": "R01", "zone_id": cls.zone.id})
+        cls.env["ir.config_parameter"].set_param("gov_service_center.form_min_fill_seconds", "0")
+
+    def test_rating_a_waiting_ticket_is_refused(self):
+        ticket = self.env["gov.queue.ticket"].sudo().create({"zone_id": self.zone.id})
+        url = f"/service-rating?ticket={ticket.access_token}"
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("o_gov_service_rating_not_served", response.text)
+        # a form filled from another page cannot rate the waiting ticket either
+        page = self.url_open("/service-rating?window=R01").text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        stamp = page.split('name="gov_form_ts" value="')[1].split('"')[0]
+        response = self.url_open("/service-rating", data={
+            "csrf_token": csrf, "gov_form_ts": stamp, "ticket": ticket.access_token, "level": "1",
+        })
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("o_gov_service_rating_not_served", response.text)
+        self.assertFalse(self.env["gov.service.rating"].sudo().search_count(
+            [("ticket_res_id", "=", ticket.id)]
+        ))
+        self.env["gov.queue.ticket"].action_call_next(self.window)
+        ticket.action_done()
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Window R", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestHallKiosk(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zone = cls.env["gov.hall.zone"].create({"name": "Kiosk Zone", "code": "KZ", "ticket_prefix": "K"})
+
+    def _csrf(self):
+        page = self.url_open("/hall/ticket")
+        marker = 'name="csrf_token" value="'
+        start = page.text.index(marker) + len(marker)
+        return page.text[start:page.text.index('"', start)]
+
+    def _take(self, priority="normal"):
+        return self.url_open("/hall/ticket", data={
+            "csrf_token": self._csrf(), "zone": str(self.zone.id), "priority": priority,
+        })
+
+    def _tickets(self):
+        return self.env["gov.queue.ticket"].sudo().search([("zone_id", "=", self.zone.id)])
+
+    def _register(self, **vals):
+        tokens = []
+        original = GovHallKiosk._gov_new_token
+
+        def keep(kiosk):
+            tokens.append(original(kiosk))
+            return tokens[-1]
+
+        with patch.object(GovHallKiosk, "_gov_new_token", keep):
+            kiosk = self.env["gov.hall.kiosk"].create({"code": "K9", "name": "Entrance", **vals})
+        return kiosk, tokens[0]
+
+    def test_anonymous_takes_are_limited(self):
+        self.assertEqual(self._take("elderly").status_code, 200)
+        with mute_logger("odoo.http"):
+            refused = self._take("disabled")
+        self.assertEqual(refused.status_code, 429)
+        self.assertNotIn("Traceback", refused.text)
+        self.assertEqual(self._take().status_code, 200)
+        self.assertEqual(self._take().status_code, 200)
+        with mute_logger("odoo.http"):
+            self.assertEqual(self._take().status_code, 429)
+        tickets = self._tickets()
+        self.assertEqual(len(tickets), 3)
+        self.assertEqual(len(tickets.filtered("is_priority")), 1)
+        self.assertFalse(tickets.kiosk_id)
+
+    def test_registered_kiosk_is_not_limited(self):
+        kiosk, token = self._register()
+        self.assertNotEqual(kiosk.sudo().token_hash, token)
+        self.assertNotIn(token, kiosk.sudo().token_hash)
+        response = self.url_open(f"/hall/ticket?kiosk={token}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.opener.cookies.get(KIOSK_COOKIE), token)
+        for priority in ("normal", "elderly", "disabled", "normal", "elderly", "normal"):
+            self.assertEqual(self._take(priority).status_code, 200)
+        tickets = self._tickets()
+        self.assertEqual(len(tickets), 6)
+        self.assertEqual(tickets.kiosk_id, kiosk)
+        self.assertEqual(kiosk.ticket_count, 6)
+        # a new link: the old token stops working
+        kiosk.action_regenerate_token()
+        with mute_logger("odoo.http"):
+            for _i in range(3):
+                self._take()
+            self.assertEqual(self._take().status_code, 429)
+
+    def test_bad_setup_link(self):
+        self._register()
+        with mute_logger("odoo.http"):
+            for token in ("wrong-token", "", "x" * 300):
+                with self.subTest(token=token[:10]):
+                    response = self.url_open(f"/hall/ticket?kiosk={token}", allow_redirects=False)
+                    self.assertEqual(response.status_code, 403)
+                    self.assertFalse(self.opener.cookies.get(KIOSK_COOKIE))
+
+    def test_address_allow_list(self):
+        with self.assertRaises(ValidationError):
+            self._register(allowed_ips="10.0.0.1, not-an-address")
+        kiosk, _token = self._register(allowed_ips="10.9.9.9, 127.0.0.0/8")
+        for _i in range(5):
+            self.assertEqual(self._take("elderly").status_code, 200)
+        self.assertEqual(self._tickets().kiosk_id, kiosk)
+
+
+@tagged("post_install", "-at_install")
+class TestQueueNumberingConcurrency(BaseCase):
+    """Tickets taken at the same moment from independent transactions get
+    consecutive numbers (committed data, cleaned up afterwards)."""
+
+    THREADS = 8
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        with self.registry.cursor() as cr:
+            cr.transaction = Transaction(self.registry)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.zone_id = env["gov.hall.zone"].create(
+                {"name": "Concurrent Zone", "code": "GSCCONC", "ticket_prefix": "Z"}
+            ).id
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM gov_queue_ticket WHERE zone_id = %s", [self.zone_id])
+            cr.execute("DELETE FROM gov_hall_zone WHERE id = %s", [self.zone_id])
+
+    def test_concurrent_takes_get_consecutive_numbers(self):
+        barrier = threading.Barrier(self.THREADS)
+        numbers, errors = [], []
+
+        def take():
+            try:
+                with self.registry.cursor() as cr:
+                    # bound to the registry directly: the test runner holds the registry lock
+                    cr.transaction = Transaction(self.registry)
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    cr.execute("SELECT 1")  # the transaction's snapshot starts here
+                    barrier.wait(timeout=30)
+
+                    def create():
+                        return env["gov.queue.ticket"].create({"zone_id": self.zone_id}).sequence_number
+
+                    numbers.append(retrying(create, env))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=take) for _i in range(self.THREADS)]
+        utc, local = datetime(2026, 3, 10, 2, 0), datetime(2026, 3, 10, 10, 0)
+        with patch.object(GovQueueTicket, "_gov_local_now", lambda _self: (utc, local)), \
+                mute_logger("odoo.service.model", "odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertEqual(errors, [])
+        self.assertEqual(sorted(numbers), list(range(1, self.THREADS + 1)))
