@@ -31,7 +31,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _handle_error(cls, exception):
-        if isinstance(exception, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+        if isinstance(
+            exception, (psycopg2.OperationalError, psycopg2.InterfaceError)
+        ) and cls._gov_is_http_request():
             return cls._gov_service_unavailable(exception)
         if isinstance(exception, RequestEntityTooLarge) and getattr(request, "is_frontend", False):
             try:
@@ -39,6 +41,13 @@ class IrHttp(models.AbstractModel):
             except Exception:  # noqa: BLE001 - fall back on the generic page
                 _logger.exception("Could not render the page of a too large request")
         return super()._handle_error(exception)
+
+    @classmethod
+    def _gov_is_http_request(cls):
+        """Pages and forms (``type="http"`` routes); JSON-RPC keeps its own
+        error format."""
+        dispatcher = getattr(request, "dispatcher", None)
+        return getattr(dispatcher, "routing_type", "http") == "http"
 
     @classmethod
     def _gov_service_unavailable(cls, exception):
