@@ -138,6 +138,7 @@ class FormGuard:
         self.submission_key = False
         self._phone_hash = False
         self._scope = False
+        self._captcha_needed = False
 
     # ------------------------------------------------------------------
     # Configuration
@@ -282,10 +283,14 @@ class FormGuard:
         if phone_hash:
             checks.append(("phone-day", "phone_per_day", {"since": day, "phone_hash": phone_hash}))
         if scope:
-            checks.append(("scope-day", "scope_ip_per_day", {"since": day, "ip": ip, "scope": scope}))
+            checks.append(
+                ("scope-day", "scope_ip_per_day", {"since": day, "ip": ip, "scope": scope})
+            )
+        # last column: any submission of the address today (captcha needed)
         counts = request.env["gov.form.submission"]._committed_counts(
-            [check for _reason, _param, check in checks]
+            [check for _reason, _param, check in checks] + [{"since": day, "ip": ip}]
         )
+        self._captcha_needed = bool(counts.pop())
         for (reason, param, _check), count in zip(checks, counts):
             if count >= self._param(param):
                 self._reject(429, _("Too many submissions. Please try again later."), reason)
@@ -384,7 +389,7 @@ class FormGuard:
                 _logger.info("Public form %s sent again from %s", self.form_key, self._ip())
                 return None
             self._check_limits(phone_hash, self._scope)
-            if self._captcha_required():
+            if self._captcha_needed:
                 self._check_captcha(post.get(CAPTCHA_FIELD))
             self._check_files()
         except FormRejected as rejection:

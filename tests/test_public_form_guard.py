@@ -139,6 +139,20 @@ class TestPublicFormGuard(RatingFixtures, PublicFormMixin, HttpCase):
         for response in responses:
             self.assertIn("o_gov_service_rating_thanks", response.text)
 
+    @mute_logger(GUARD_LOGGER, "odoo.http")
+    def test_first_submission_of_the_day_at_once(self):
+        """Forms shown without the question (nothing sent yet today) and sent
+        at once: only the first goes through without answering one."""
+        self._set_param("scope_ip_per_day", 1000)
+        forms = [self.public_form(self.RATING_URL)[0] for _index in range(6)]
+        self.assertFalse([tokens for tokens in forms if "gov_captcha" in tokens])
+        payloads = [self.public_form_payload(self._rating(), tokens) for tokens in forms]
+        before = self._ratings()
+        responses = self.post_public_forms_at_once("/service-rating", payloads)
+        self.assertNoServerError(responses)
+        self.assertEqual(self._ratings(), before + 1)
+        self.assertEqual(sorted(r.status_code for r in responses), [200] + [400] * 5)
+
     @mute_logger(GUARD_LOGGER)
     def test_solved_captcha_only_for_its_form(self):
         self._earlier_submission()
