@@ -31,11 +31,14 @@ What it does:
    * ``login``: GET /web/login (the baseline);
    * ``post``: POST /consultation with tokens computed before the timed loop:
      each thread GETs the form once for its CSRF token and signed timestamp
-     (both stay valid for the session and for 24 h), then only POSTs. Each
-     POST carries its own ``X-Forwarded-For`` address (proxy mode; a random
-     IPv6 block per run), so it is the first submission of the day of that
-     address and the form asks no
-     verification question: many citizens sending one form each;
+     (both stay valid for the session and for 24 h), then only POSTs. The
+     one-time submission key of each POST is signed by the benchmark itself
+     with the database secret, as the form would render it (a key sent twice
+     would only show the first answer again). Each POST carries its own
+     ``X-Forwarded-For`` address (proxy mode; a random IPv6 block per run,
+     one /64 per citizen since the guard counts IPv6 addresses by /64), so
+     it is the first submission of the day of that address and the form asks
+     no verification question: many citizens sending one form each;
    * ``pair``: GET /consultation then POST, from one address, as a browser
      does: from the second submission of the day the form asks the
      verification question, whose answer is read from the GET.
@@ -54,6 +57,8 @@ What it does:
 """
 import argparse
 import concurrent.futures
+import hashlib
+import hmac
 import itertools
 import os
 import re
@@ -80,6 +85,7 @@ PARAMS = {
 }
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 STAMP_RE = re.compile(r'name="gov_form_ts" value="([^"]+)"')
+KEY_RE = re.compile(r'name="gov_submission_key" value="([^"]+)"')
 CAPTCHA_RE = re.compile(r"<span>(\d+) \+ (\d+)</span>")
 ALERT_RE = re.compile(r'class="alert[^"]*"[^>]*>(.*?)</div>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
@@ -108,8 +114,24 @@ def next_serial():
 
 
 def client_address(serial):
-    return (f"fd00:{_RUN_TAG >> 16:x}:{_RUN_TAG & 0xFFFF:x}::"
-            f"{(serial >> 16) & 0xFFFF:x}:{serial & 0xFFFF:x}")
+    """A unique address per citizen: the serial is in the /64 prefix."""
+    return (f"fd{(_RUN_TAG >> 24) & 0xFF:02x}:{_RUN_TAG & 0xFFFF:x}:"
+            f"{(serial >> 16) & 0xFFFF:x}:{serial & 0xFFFF:x}::1")
+
+
+def database_secret(dbname):
+    with psycopg2.connect(dbname=dbname) as conn, conn.cursor() as cr:
+        cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'database.secret'")
+        row = cr.fetchone()
+    conn.close()
+    return row[0] if row else ""
+
+
+def submission_key(secret, form_key="consultation"):
+    """A one-time submission key as the form renders it."""
+    nonce = secrets.token_urlsafe(18)
+    payload = f"submission:{form_key}:{nonce}".encode()
+    return f"{nonce}.{hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()[:32]}"
 
 
 def free_port():
@@ -253,8 +275,9 @@ def scenario_login(base):
     return run
 
 
-def scenario_post(base):
-    """POST only; the tokens are read once per thread before the timed loop."""
+def scenario_post(base, secret):
+    """POST only; the tokens are read once per thread before the timed loop,
+    the submission key is made for each POST."""
 
     def prepare(session):
         html = session.get(f"{base}/consultation", timeout=60).text
@@ -266,7 +289,7 @@ def scenario_post(base):
         host = base.split("//", 1)[1]
         while time.time() < deadline:
             serial, data = form_values()
-            data.update(tokens)
+            data.update(tokens, gov_submission_key=submission_key(secret))
             headers = {
                 # one citizen per POST: a fresh address, first submission of its day
                 "X-Forwarded-For": client_address(serial),
@@ -294,12 +317,13 @@ def scenario_pair(base):
             response = session.get(f"{base}/consultation", timeout=60)
             statuses[("GET", response.status_code)] += 1
             html = response.text
-            csrf, stamp = CSRF_RE.search(html), STAMP_RE.search(html)
-            if not (csrf and stamp):
+            csrf, stamp, key = CSRF_RE.search(html), STAMP_RE.search(html), KEY_RE.search(html)
+            if not (csrf and stamp and key):
                 latencies.append(time.perf_counter() - start)
                 continue
             _serial, data = form_values()
-            data.update(csrf_token=csrf.group(1), gov_form_ts=stamp.group(1))
+            data.update(csrf_token=csrf.group(1), gov_form_ts=stamp.group(1),
+                        gov_submission_key=key.group(1))
             captcha = CAPTCHA_RE.search(html)
             if captcha:
                 data["gov_captcha"] = str(int(captcha.group(1)) + int(captcha.group(2)))
@@ -313,11 +337,11 @@ def scenario_pair(base):
     return run
 
 
-def run_scenario(name, base, duration, concurrency):
+def run_scenario(name, base, duration, concurrency, secret=""):
     """Run one scenario; return (units per second, statuses, latencies)."""
     sessions = [requests.Session() for _ in range(concurrency)]
     if name == "post":
-        prepare, run = scenario_post(base)
+        prepare, run = scenario_post(base, secret)
         tokens = [prepare(session) for session in sessions]
         calls = [(run, (session, token)) for session, token in zip(sessions, tokens)]
     else:
@@ -367,6 +391,7 @@ def main():
     args.odoo_bin = args.odoo_bin or default_odoo_bin()
 
     previous = set_params(args.db, PARAMS)
+    secret = database_secret(args.db)
     rows_before = consultation_count(args.db)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -380,13 +405,15 @@ def main():
         print(f"server pid {process.pid} on {base}, workers=2, c={args.concurrency}, "
               f"{args.duration:g} s x {args.repeat}, log {logfile}")
         for name in scenarios:
-            _rate, statuses, _lat = run_scenario(name, base, args.warmup, args.concurrency)
+            _rate, statuses, _lat = run_scenario(name, base, args.warmup, args.concurrency, secret)
             all_statuses.update({(name, *key): n for key, n in statuses.items()})
         for repetition in range(1, args.repeat + 1):
             load_before = loadavg()
             rates = {}
             for name in scenarios:
-                rate, statuses, latencies = run_scenario(name, base, args.duration, args.concurrency)
+                rate, statuses, latencies = run_scenario(
+                    name, base, args.duration, args.concurrency, secret
+                )
                 all_statuses.update({(name, *key): n for key, n in statuses.items()})
                 rates[name] = rate
                 results[name].append((rate, percentile(latencies, 0.5), percentile(latencies, 0.95)))

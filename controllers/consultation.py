@@ -4,26 +4,25 @@
 Every POST goes through the shared :class:`FormGuard`; records are created
 with explicit keys only and read back with ``sudo()`` and strict domains.
 """
-import hmac
 import logging
-import secrets
 
 from odoo import http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.gov_consultation import (
-    QUERY_CODE_ALPHABET,
-    QUERY_CODE_LENGTH,
-    RATING_SELECTION,
-    is_valid_email,
-    is_valid_phone,
+from ..models.gov_consultation import RATING_SELECTION, is_valid_email, is_valid_phone
+from ..models.gov_query_code_mixin import random_query_code
+from .common import (
+    LOOKUP_MAX_CONTENT_LENGTH,
+    clean_search as _clean_search,
+    parse_positive_int as _parse_positive_int,
+    track_request,
+    upload_max_content_length,
 )
 from .form_guard import FormGuard
-from .main import _clean_search, _parse_positive_int
 
 _logger = logging.getLogger(__name__)
 
@@ -31,6 +30,9 @@ ANSWERS_PER_PAGE = 10
 SUBJECT_MIN, SUBJECT_MAX = 5, 50
 BODY_MAX = {"consultation": 2000, "mailbox": 600}
 CATEGORIES = ("consultation", "complaint", "suggestion", "help")
+MAX_FILES = 3
+MAX_FILE_SIZE = 5 * 1024 * 1024
+FORM_MAX_CONTENT_LENGTH = upload_max_content_length(MAX_FILES, MAX_FILE_SIZE)
 
 
 def _guard(kind):
@@ -52,8 +54,8 @@ def _guard(kind):
         fields=fields,
         phone_field="contact_phone",
         file_field="attachments",
-        max_files=3,
-        max_file_size=5 * 1024 * 1024,
+        max_files=MAX_FILES,
+        max_file_size=MAX_FILE_SIZE,
         allowed_extensions=("pdf", "jpg", "jpeg", "png"),
     )
 
@@ -87,7 +89,7 @@ class GovConsultationWebsite(http.Controller):
             "contact_email": partner.email or "",
         }
 
-    def _form_values(self, kind, guard, values=None, errors=None):
+    def _prepare_consultation_form_values(self, kind, guard, values=None, errors=None):
         result = {
             "kind": kind,
             "departments": self._departments(),
@@ -171,8 +173,8 @@ class GovConsultationWebsite(http.Controller):
                 vals["leader_id"] = leader.id or False
         return errors, vals
 
-    def _fake_code(self):
-        return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
+    def _prepare_consultation_thanks_values(self, kind, query_code):
+        return {"kind": kind, "query_code": query_code}
 
     # ------------------------------------------------------------------
     # Forms
@@ -181,16 +183,24 @@ class GovConsultationWebsite(http.Controller):
         guard = _guard(kind)
         if request.httprequest.method != "POST":
             return request.render(
-                "gov_service_center.consultation_form_page", self._form_values(kind, guard)
+                "gov_service_center.consultation_form_page", self._prepare_consultation_form_values(kind, guard)
             )
         rejection = guard.check(post)
         if rejection is not None:
             return rejection
+        if guard.replay is not None:
+            # the same form sent again: the same answer
+            return request.render(
+                "gov_service_center.consultation_thanks_page",
+                self._prepare_consultation_thanks_values(
+                    guard.replay.get("kind") or kind, guard.replay.get("query_code")
+                ),
+            )
         if guard.is_spam:
             # pretend success, store nothing
             return request.render(
                 "gov_service_center.consultation_thanks_page",
-                {"kind": kind, "query_code": self._fake_code()},
+                self._prepare_consultation_thanks_values(kind, random_query_code()),
             )
         errors, vals = self._validate(kind, guard.values)
         if errors:
@@ -199,7 +209,7 @@ class GovConsultationWebsite(http.Controller):
             )
             response = request.render(
                 "gov_service_center.consultation_form_page",
-                self._form_values(kind, _guard(kind), guard.values, errors),
+                self._prepare_consultation_form_values(kind, _guard(kind), guard.values, errors),
             )
             response.status_code = 400
             return response
@@ -224,22 +234,22 @@ class GovConsultationWebsite(http.Controller):
         except (ValidationError, UserError) as error:
             _logger.info("Public form %s rejected (constraint)", kind)
             return FormGuard.error_response(400, str(error.args[0] if error.args else ""))
-        guard.record()
+        guard.record(record)
         return request.render(
             "gov_service_center.consultation_thanks_page",
-            {"kind": kind, "query_code": record.query_code},
+            self._prepare_consultation_thanks_values(kind, record.query_code),
         )
 
     @http.route(
         "/consultation", type="http", auth="public", website=True, methods=["GET", "POST"],
-        sitemap=True,
+        sitemap=True, max_content_length=FORM_MAX_CONTENT_LENGTH,
     )
     def consultation(self, **post):
         return self._form("consultation", **post)
 
     @http.route(
         "/mailbox", type="http", auth="public", website=True, methods=["GET", "POST"],
-        sitemap=True,
+        sitemap=True, max_content_length=FORM_MAX_CONTENT_LENGTH,
     )
     def mailbox(self, **post):
         return self._form("mailbox", **post)
@@ -247,45 +257,29 @@ class GovConsultationWebsite(http.Controller):
     # ------------------------------------------------------------------
     # Tracking
     # ------------------------------------------------------------------
-    @staticmethod
-    def _verifiers(record):
-        """The accepted second factors of a request: last 4 digits of the
-        phone number, the email address (lower case)."""
-        phone = "".join(ch for ch in (record.contact_phone or "") if ch.isdigit())
-        return [phone[-4:] if len(phone) >= 4 else "", (record.contact_email or "").lower()]
-
-    def _lookup(self, code, verifier):
-        code = "".join((code or "").split()).upper()
-        verifier = (verifier or "").strip().lower()
-        Consultation = request.env["gov.consultation"].sudo()
-        record = Consultation.browse()
-        if len(code) == QUERY_CODE_LENGTH and all(ch in QUERY_CODE_ALPHABET for ch in code):
-            record = Consultation.search([("query_code", "=", code)], limit=1)
-        expected = self._verifiers(record) if record else ["\x00" * 4, "\x00" * 8]
-        matched = False
-        for value in expected:
-            # compare every candidate (constant time, no early exit)
-            matched |= bool(value) and bool(verifier) and hmac.compare_digest(
-                value.encode(), verifier.encode()
-            )
-        return record if (record and matched) else Consultation.browse()
+    def _prepare_consultation_track_values(self):
+        return {
+            "record": False,
+            "not_found": False,
+            "rated": False,
+            "code": "",
+            "verifier": "",
+            "rating_labels": RATING_SELECTION,
+        }
 
     @http.route(
         "/consultation/track", type="http", auth="public", website=True,
-        methods=["GET", "POST"], sitemap=False,
+        methods=["GET", "POST"], sitemap=False, max_content_length=LOOKUP_MAX_CONTENT_LENGTH,
     )
     def consultation_track(self, **post):
-        values = {"record": False, "not_found": False, "rated": False, "code": "", "verifier": ""}
-        values["rating_labels"] = RATING_SELECTION
+        values = self._prepare_consultation_track_values()
         if request.httprequest.method != "POST":
             return request.render("gov_service_center.consultation_track_page", values)
         guard = _track_guard()
-        rejection = guard.check_lookup(post)
+        record, rejection = track_request("gov.consultation", guard, post)
         if rejection is not None:
             return rejection
-        record = self._lookup(guard.values.get("code"), guard.values.get("verifier"))
         if not record:
-            guard.record()  # failed look-ups count toward the per-IP limits
             values["not_found"] = True
             return request.render("gov_service_center.consultation_track_page", values)
         rating = guard.values.get("rating")
@@ -387,18 +381,25 @@ class GovConsultationPortal(CustomerPortal):
         )
         return request.render("gov_service_center.portal_my_consultations", values)
 
+    def _prepare_consultation_portal_values(self, record):
+        values = self._prepare_portal_layout_values()
+        values.update({"consultation": record, "page_name": "consultations"})
+        return values
+
     @http.route("/my/consultations/<int:consultation_id>", type="http", auth="user", website=True)
-    def portal_my_consultation(self, consultation_id, **kw):
+    def portal_my_consultation(self, consultation_id, access_token=None, **kw):
         consultation_id = _parse_positive_int(consultation_id)
         if not consultation_id:
             raise request.not_found()
-        record = (
-            request.env["gov.consultation"]
-            .sudo()
-            .search([("id", "=", consultation_id)] + self._consultation_domain(), limit=1)
+        try:
+            record = self._document_check_access(
+                "gov.consultation",
+                consultation_id,
+                access_token=access_token if isinstance(access_token, str) else None,
+            )
+        except (AccessError, MissingError):
+            raise request.not_found() from None
+        return request.render(
+            "gov_service_center.portal_my_consultation",
+            self._prepare_consultation_portal_values(record),
         )
-        if not record:
-            raise request.not_found()
-        values = self._prepare_portal_layout_values()
-        values.update({"consultation": record, "page_name": "consultations"})
-        return request.render("gov_service_center.portal_my_consultation", values)

@@ -11,24 +11,33 @@ Usage in a controller::
     rejection = guard.check(post)          # None, or an HTTP response (400/429)
     if rejection is not None:
         return rejection
+    if guard.replay is not None:            # this very form was already accepted
+        return request.render(...success page of guard.replay["query_code"]...)
     if guard.is_spam:                       # honeypot filled: pretend success
         return request.render(...success page without a record...)
     ... create the record with guard.values (only the declared fields) ...
-    guard.record()                          # count the accepted submission
+    guard.record(record)                    # consume the submission key, count it
 
 What it checks: the CSRF token (Odoo's, on every POST route); a honeypot field;
-a minimum fill time and a maximum age (signed timestamp); per-IP limits per
-form (5 per 10 minutes, 20 per day) and per-phone limits (3 per day); an
-arithmetic captcha once the IP has already submitted a form that day; field
-lengths, unknown fields, NUL bytes and invalid UTF-8; uploaded files (count,
-size, extension and magic bytes). Rejections are logged with the route and
-the IP address, never with the submitted values.
+a minimum fill time and a maximum age (signed timestamp); a one-time signed
+submission key per rendered form (a replay shows the first answer again);
+per-address limits per form (5 per 10 minutes, 20 per day; IPv6 addresses
+counted by /64), per-phone limits (3 per day) and, for forms about one thing
+(``scope_field``, e.g. the window rated), per thing and address (3 per day);
+an arithmetic captcha, bound to the rendered form, once the address has
+already submitted a form that day; field lengths, unknown fields, NUL bytes
+and invalid UTF-8; uploaded files (count, size, extension and magic bytes).
+The limits are checked and the submission recorded under advisory locks of
+the address, the phone and the submission key, so simultaneous requests
+cannot overrun them. Rejections are logged with the route and the IP
+address, never with the submitted values.
 """
 import hashlib
 import hmac
 import logging
 import random
 import re
+import secrets
 import time
 from urllib.parse import unquote_to_bytes
 from datetime import timedelta
@@ -39,13 +48,17 @@ from odoo import fields
 from odoo.http import request
 
 from ..models.gov_settings import get_setting
+from .common import client_address, error_page
 
 _logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "gov_website"
 TIMESTAMP_FIELD = "gov_form_ts"
 CAPTCHA_FIELD = "gov_captcha"
-GUARD_FIELDS = {"csrf_token", HONEYPOT_FIELD, TIMESTAMP_FIELD, CAPTCHA_FIELD}
+SUBMISSION_KEY_FIELD = "gov_submission_key"
+GUARD_FIELDS = {"csrf_token", HONEYPOT_FIELD, TIMESTAMP_FIELD, CAPTCHA_FIELD, SUBMISSION_KEY_FIELD}
+# captchas of rendered forms kept in the session at most (oldest dropped)
+MAX_PENDING_CAPTCHAS = 10
 GUARD_FIELD_MAX_LENGTH = 256
 
 # extension -> accepted magic numbers
@@ -96,8 +109,11 @@ class FormGuard:
         max_file_size=5 * 1024 * 1024,
         allowed_extensions=("pdf", "jpg", "jpeg", "png"),
         extra_fields=(),
+        scope_field=None,
     ):
-        """``fields`` maps each accepted field name to its maximum length."""
+        """``fields`` maps each accepted field name to its maximum length;
+        ``scope_field`` names the field whose value is also limited per
+        address (``scope_ip_per_day``)."""
         self.form_key = form_key
         self.fields = dict(fields or {})
         self.phone_field = phone_field
@@ -106,9 +122,15 @@ class FormGuard:
         self.max_file_size = max_file_size
         self.allowed_extensions = tuple(allowed_extensions)
         self.extra_fields = set(extra_fields)
+        self.scope_field = scope_field
         self.values = {}
         self.files = []
         self.is_spam = False
+        self.replay = None
+        self.submission_key = False
+        self._phone_hash = False
+        self._scope = False
+        self._captcha_needed = False
 
     # ------------------------------------------------------------------
     # Configuration
@@ -123,7 +145,7 @@ class FormGuard:
 
     @staticmethod
     def _ip():
-        return request.httprequest.remote_addr or "unknown"
+        return client_address()
 
     # ------------------------------------------------------------------
     # Rendering
@@ -135,22 +157,45 @@ class FormGuard:
         now = str(int(time.time()))
         return f"{now}.{self._sign(f'{self.form_key}:{now}')}"
 
+    def _submission_key(self):
+        nonce = secrets.token_urlsafe(18)
+        return f"{nonce}.{self._sign(f'submission:{self.form_key}:{nonce}')}"
+
     def _captcha_required(self):
         since = fields.Datetime.now() - timedelta(days=1)
         return bool(request.env["gov.form.submission"]._count(since, ip=self._ip()))
 
-    def _new_captcha(self):
+    def _new_captcha(self, submission_key):
+        """A question bound to the rendered form (its submission key): its
+        answer is good for that form only, and only once."""
         a, b = random.randint(1, 9), random.randint(1, 9)
         captchas = dict(request.session.get("gov_captcha") or {})
-        captchas[self.form_key] = {"answer": a + b, "expires": int(time.time()) + 300}
+        now = int(time.time())
+        captchas = {
+            key: value
+            for key, value in captchas.items()
+            if isinstance(value, dict) and value.get("expires", 0) >= now
+        }
+        captchas[self._captcha_slot(submission_key)] = {"answer": a + b, "expires": now + 300}
+        if len(captchas) > MAX_PENDING_CAPTCHAS:
+            oldest = sorted(captchas, key=lambda key: captchas[key]["expires"])
+            for key in oldest[: len(captchas) - MAX_PENDING_CAPTCHAS]:
+                del captchas[key]
         request.session["gov_captcha"] = captchas
         return f"{a} + {b}"
 
+    def _captcha_slot(self, submission_key):
+        return f"{self.form_key}:{submission_key.split('.', 1)[0]}"
+
     def render_values(self):
         """Values for ``gov_service_center.form_guard_fields``."""
+        submission_key = self._submission_key()
         return {
             "gov_form_ts": self._timestamp_token(),
-            "gov_captcha_question": self._new_captcha() if self._captcha_required() else False,
+            "gov_submission_key": submission_key,
+            "gov_captcha_question": (
+                self._new_captcha(submission_key) if self._captcha_required() else False
+            ),
             "gov_honeypot_field": HONEYPOT_FIELD,
         }
 
@@ -163,7 +208,11 @@ class FormGuard:
     def _check_timestamp(self, token):
         _ = request.env._
         try:
-            stamp, signature = (token or "").split(".", 1)
+            if not isinstance(token, str) or not token.isascii():
+                raise ValueError(token)
+            stamp, signature = token.split(".", 1)
+            if not stamp.isdigit():
+                raise ValueError(stamp)
             issued = int(stamp)
         except ValueError:
             self._reject(400, _("The form has expired. Please reload the page."), "timestamp")
@@ -177,10 +226,24 @@ class FormGuard:
                 400, _("The form was sent too quickly. Please check it and send it again."), "fast"
             )
 
+    def _check_submission_key(self, key):
+        _ = request.env._
+        nonce, _dot, signature = key.partition(".") if isinstance(key, str) else ("", "", "")
+        if (
+            not nonce
+            or not key.isascii()
+            or not signature.isascii()
+            or not hmac.compare_digest(
+                signature.encode(), self._sign(f"submission:{self.form_key}:{nonce}").encode()
+            )
+        ):
+            self._reject(400, _("The form has expired. Please reload the page."), "submission-key")
+        self.submission_key = key
+
     def _check_captcha(self, answer):
         _ = request.env._
         captchas = dict(request.session.get("gov_captcha") or {})
-        expected = captchas.pop(self.form_key, None)  # one-time
+        expected = captchas.pop(self._captcha_slot(self.submission_key), None)  # one-time
         request.session["gov_captcha"] = captchas
         if (
             not expected
@@ -189,24 +252,42 @@ class FormGuard:
         ):
             self._reject(400, _("The answer to the verification question is wrong."), "captcha")
 
-    def _check_limits(self, phone_hash):
+    def _check_limits(self, phone_hash, scope=False):
+        """Check the limits against the submissions committed so far: call it
+        with the locks of :meth:`_lock` held."""
         _ = request.env._
-        Submission = request.env["gov.form.submission"]
         now = fields.Datetime.now()
         ip = self._ip()
-        too_many = _("Too many submissions. Please try again later.")
-        if Submission._count(now - timedelta(minutes=10), self.form_key, ip=ip) >= self._param(
-            "ip_per_10_minutes"
-        ):
-            self._reject(429, too_many, "ip-10min")
-        if Submission._count(now - timedelta(days=1), self.form_key, ip=ip) >= self._param(
-            "ip_per_day"
-        ):
-            self._reject(429, too_many, "ip-day")
-        if phone_hash and Submission._count(
-            now - timedelta(days=1), phone_hash=phone_hash
-        ) >= self._param("phone_per_day"):
-            self._reject(429, too_many, "phone-day")
+        day = now - timedelta(days=1)
+        checks = [
+            ("ip-10min", "ip_per_10_minutes",
+             {"since": now - timedelta(minutes=10), "form_key": self.form_key, "ip": ip}),
+            ("ip-day", "ip_per_day", {"since": day, "form_key": self.form_key, "ip": ip}),
+        ]
+        if phone_hash:
+            checks.append(("phone-day", "phone_per_day", {"since": day, "phone_hash": phone_hash}))
+        if scope:
+            checks.append(
+                ("scope-day", "scope_ip_per_day", {"since": day, "ip": ip, "scope": scope})
+            )
+        # last column: any submission of the address today (captcha needed)
+        counts = request.env["gov.form.submission"]._committed_counts(
+            [check for _reason, _param, check in checks] + [{"since": day, "ip": ip}]
+        )
+        self._captcha_needed = bool(counts.pop())
+        for (reason, param, _check), count in zip(checks, counts):
+            if count >= self._param(param):
+                self._reject(429, _("Too many submissions. Please try again later."), reason)
+
+    def _lock(self, phone_hash=False, submission_key=False):
+        """Serialise the submissions of this address, phone and form."""
+        request.env["gov.form.submission"]._lock(
+            [
+                f"gov_form:ip:{self._ip()}",
+                phone_hash and f"gov_form:phone:{phone_hash}",
+                submission_key and f"gov_form:key:{submission_key}",
+            ]
+        )
 
     def _check_values(self, post):
         _ = request.env._
@@ -277,14 +358,22 @@ class FormGuard:
                 _logger.info("Public form %s: honeypot filled from %s", self.form_key, self._ip())
                 return None
             self._check_timestamp(post.get(TIMESTAMP_FIELD))
+            self._check_submission_key(post.get(SUBMISSION_KEY_FIELD))
             phone_hash = (
                 request.env["gov.form.submission"]._hash_phone(self.values.get(self.phone_field))
                 if self.phone_field
                 else False
             )
             self._phone_hash = phone_hash
-            self._check_limits(phone_hash)
-            if self._captcha_required():
+            scope_value = self.values.get(self.scope_field) if self.scope_field else False
+            self._scope = scope_value and f"{self.form_key}:{self.scope_field}:{scope_value}"
+            self._lock(phone_hash, self.submission_key)
+            self.replay = request.env["gov.form.submission"]._replay_values(self.submission_key)
+            if self.replay is not None:
+                _logger.info("Public form %s sent again from %s", self.form_key, self._ip())
+                return None
+            self._check_limits(phone_hash, self._scope)
+            if self._captcha_needed:
                 self._check_captcha(post.get(CAPTCHA_FIELD))
             self._check_files()
         except FormRejected as rejection:
@@ -297,6 +386,7 @@ class FormGuard:
         :meth:`record`. Return None when accepted, else the error response."""
         try:
             self._check_values(post)
+            self._lock()
             self._check_limits(False)
         except FormRejected as rejection:
             return self._rejected(rejection)
@@ -313,21 +403,22 @@ class FormGuard:
         )
         return self.error_response(rejection.status, rejection.message)
 
-    def record(self):
-        """Count an accepted submission for the rate limits."""
+    def record(self, record=None):
+        """Count an accepted submission (or a failed look-up) for the rate
+        limits and consume the submission key, in the transaction that
+        created ``record``."""
         request.env["gov.form.submission"].sudo().create(
             {
                 "form_key": self.form_key,
                 "ip": self._ip(),
-                "phone_hash": getattr(self, "_phone_hash", False),
+                "phone_hash": self._phone_hash,
+                "scope": self._scope,
+                "submission_key": self.submission_key or False,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
             }
         )
 
     @staticmethod
     def error_response(status, message):
-        response = request.render(
-            "gov_service_center.form_error_page",
-            {"error_message": message, "error_status": status},
-        )
-        response.status_code = status
-        return response
+        return error_page(status, message)

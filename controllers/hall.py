@@ -18,14 +18,14 @@ from odoo.http import request
 
 from ..models.gov_hall_kiosk import KIOSK_COOKIE
 from ..models.gov_settings import get_setting
+from .common import client_address
+from .common import parse_positive_int as _parse_positive_int
 from .form_guard import FormGuard
-from .main import _parse_positive_int
 
 PRIORITIES = {"normal", "elderly", "disabled"}
 KIOSK_COOKIE_AGE = 10 * 365 * 24 * 3600
 # submission keys counting the tickets of devices that are not registered kiosks
 FORM_KEY, PRIORITY_FORM_KEY = "hall_ticket", "hall_ticket_priority"
-
 
 class GovHallController(http.Controller):
     def _zones(self):
@@ -46,16 +46,21 @@ class GovHallController(http.Controller):
     def _anonymous_refusal(self, priority):
         """A 429 page when this address took too many tickets lately, else None."""
         Submission = request.env["gov.form.submission"]
-        ip = request.httprequest.remote_addr or "unknown"
+        ip = client_address()
+        # takes from one address wait for each other: the counts below see
+        # every ticket the address took before, also at the same moment
+        Submission._lock([f"{FORM_KEY}:{ip}"])
         since = fields.Datetime.now() - timedelta(minutes=10)
-        if Submission._count(since, FORM_KEY, ip=ip) >= self._limit("hall_ticket_ip_limit"):
+        taken, priority_taken = Submission._committed_counts([
+            {"since": since, "form_key": FORM_KEY, "ip": ip},
+            {"since": since, "form_key": PRIORITY_FORM_KEY, "ip": ip},
+        ])
+        if taken >= self._limit("hall_ticket_ip_limit"):
             return FormGuard.error_response(429, request.env._(
                 "Several tickets were taken from this device in the last minutes: please take "
                 "your ticket at the kiosk of the hall."
             ))
-        if priority != "normal" and Submission._count(since, PRIORITY_FORM_KEY, ip=ip) >= self._limit(
-            "hall_ticket_ip_priority_limit"
-        ):
+        if priority != "normal" and priority_taken >= self._limit("hall_ticket_ip_priority_limit"):
             return FormGuard.error_response(429, request.env._(
                 "Green-channel tickets are given at the kiosk of the hall or by the reception staff."
             ))
@@ -103,7 +108,7 @@ class GovHallController(http.Controller):
                 429, request.env._("No more tickets can be given in this zone today.")
             )
         if not kiosk:
-            ip = request.httprequest.remote_addr or "unknown"
+            ip = client_address()
             keys = [FORM_KEY] + ([PRIORITY_FORM_KEY] if ticket.is_priority else [])
             request.env["gov.form.submission"].sudo().create(
                 [{"form_key": key, "ip": ip} for key in keys]

@@ -5,14 +5,15 @@ and credit repair requests."""
 from werkzeug.exceptions import BadRequest
 
 from odoo import http
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.gov_intermediary import is_valid_uscc, normalize_uscc
+from .common import FORM_MAX_CONTENT_LENGTH, upload_max_content_length
+from .common import parse_positive_int as _parse_positive_int
 from .form_guard import FormGuard
-from .main import _parse_positive_int
 
 APPLY_FIELDS = {
     "name": 200,
@@ -24,6 +25,8 @@ APPLY_FIELDS = {
     "address": 300,
     "service_type_ids": 12,
 }
+MAX_FILES = 3
+MAX_FILE_SIZE = 5 * 1024 * 1024
 
 
 def _apply_guard():
@@ -32,6 +35,8 @@ def _apply_guard():
         fields=APPLY_FIELDS,
         phone_field="phone",
         file_field="qualification_files",
+        max_files=MAX_FILES,
+        max_file_size=MAX_FILE_SIZE,
     )
 
 
@@ -39,12 +44,18 @@ class GovIntermediaryApply(http.Controller):
     def _service_types(self):
         return request.env["gov.intermediary.service.type"].sudo().search([], order="code, id")
 
-    def _render_apply(self, guard, values=None, error=None, status=200):
+    def _prepare_apply_values(self, guard, values=None, error=None):
         render_values = dict(guard.render_values())
         render_values.update(
             {"service_types": self._service_types(), "values": values or {}, "error": error}
         )
-        response = request.render("gov_service_center.intermediary_apply_page", render_values)
+        return render_values
+
+    def _render_apply(self, guard, values=None, error=None, status=200):
+        response = request.render(
+            "gov_service_center.intermediary_apply_page",
+            self._prepare_apply_values(guard, values, error),
+        )
         response.status_code = status
         return response
 
@@ -54,13 +65,14 @@ class GovIntermediaryApply(http.Controller):
         return self._render_apply(_apply_guard())
 
     @http.route("/intermediaries/apply", type="http", auth="public", website=True,
-                methods=["POST"], sitemap=False)
+                methods=["POST"], sitemap=False,
+                max_content_length=upload_max_content_length(MAX_FILES, MAX_FILE_SIZE))
     def intermediary_apply_submit(self, **post):
         guard = _apply_guard()
         rejection = guard.check(post)
         if rejection is not None:
             return rejection
-        if guard.is_spam:
+        if guard.is_spam or guard.replay is not None:
             return request.render("gov_service_center.intermediary_apply_thanks_page", {})
         values = guard.values
         _ = request.env._
@@ -69,16 +81,16 @@ class GovIntermediaryApply(http.Controller):
         phone = (values.get("phone") or "").strip()
         if not name or not uscc or not phone:
             return self._render_apply(
-                guard, values, _("Give the company name, its USCC and a phone number."), 400
+                _apply_guard(), values, _("Give the company name, its USCC and a phone number."), 400
             )
         if not is_valid_uscc(uscc):
             return self._render_apply(
-                guard, values, _("This Unified Social Credit Code is not valid."), 400
+                _apply_guard(), values, _("This Unified Social Credit Code is not valid."), 400
             )
         Intermediary = request.env["gov.intermediary"].sudo().with_context(active_test=False)
         if Intermediary.search_count([("uscc", "=", uscc)], limit=1):
             return self._render_apply(
-                guard, values,
+                _apply_guard(), values,
                 _("An intermediary with this USCC is already registered: contact the center."),
                 400,
             )
@@ -88,7 +100,9 @@ class GovIntermediaryApply(http.Controller):
         }
         service_types = self._service_types().filtered(lambda record: record.id in type_ids)
         if not service_types or len(service_types) != len(type_ids):
-            return self._render_apply(guard, values, _("Choose the services you offer."), 400)
+            return self._render_apply(
+                _apply_guard(), values, _("Choose the services you offer."), 400
+            )
         try:
             with request.env.cr.savepoint():
                 intermediary = Intermediary.create(
@@ -121,8 +135,10 @@ class GovIntermediaryApply(http.Controller):
                         attachment_ids=attachments.ids,
                     )
         except (ValidationError, UserError):
-            return self._render_apply(guard, values, _("The application could not be saved."), 400)
-        guard.record()
+            return self._render_apply(
+                _apply_guard(), values, _("The application could not be saved."), 400
+            )
+        guard.record(intermediary)
         return request.render("gov_service_center.intermediary_apply_thanks_page", {})
 
 
@@ -142,11 +158,28 @@ class GovIntermediaryPortal(CustomerPortal):
             values["gov_intermediary_count"] = len(self._my_intermediaries())
         return values
 
+    def _check_my_intermediaries(self, intermediaries):
+        """Each intermediary shown goes through the portal access check."""
+        checked = request.env["gov.intermediary"]
+        for intermediary in intermediaries:
+            try:
+                self._document_check_access("gov.intermediary", intermediary.id)
+            except (AccessError, MissingError):
+                continue
+            checked |= intermediary
+        return checked
+
     @http.route("/my/intermediary", type="http", auth="user", website=True)
     def portal_my_intermediary(self, **kwargs):
-        intermediaries = self._my_intermediaries()
+        intermediaries = self._check_my_intermediaries(self._my_intermediaries())
         if not intermediaries:
             raise request.not_found()
+        return request.render(
+            "gov_service_center.portal_my_intermediary",
+            self._prepare_my_intermediary_values(intermediaries, kwargs.get("message") == "sent"),
+        )
+
+    def _prepare_my_intermediary_values(self, intermediaries, message_sent=False):
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -161,13 +194,13 @@ class GovIntermediaryPortal(CustomerPortal):
                     [("intermediary_id", "in", intermediaries.ids)]
                 ),
                 "page_name": "gov_intermediary",
-                "message": kwargs.get("message") == "sent",
+                "message": message_sent,
             }
         )
-        return request.render("gov_service_center.portal_my_intermediary", values)
+        return values
 
     @http.route("/my/intermediary/repair", type="http", auth="user", website=True,
-                methods=["POST"])
+                methods=["POST"], max_content_length=FORM_MAX_CONTENT_LENGTH)
     def portal_request_repair(self, restriction_id=None, rectification=None, **kwargs):
         intermediaries = self._my_intermediaries()
         restriction_id = _parse_positive_int(restriction_id)

@@ -8,58 +8,21 @@ from odoo.tools.sql import escape_psql
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from .common import (  # noqa: F401 - also imported from here by other controllers
+    MAX_DB_ID,
+    SEARCH_MAX_LENGTH,
+    clean_search as _clean_search,
+    find_public_record,
+    parse_positive_int as _parse_positive_int,
+)
+
 ITEMS_PER_PAGE = 20
-SEARCH_MAX_LENGTH = 100
-# PostgreSQL ``integer`` range: larger ids would make the query itself fail.
-MAX_DB_ID = 2**31 - 1
-_NON_PRINTABLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
 _SAFE_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def _public_item_domain():
     """The only items anyone may see on the website: active and published."""
     return [("state", "=", "active"), ("is_published", "=", True)]
-
-
-def _parse_positive_int(value, default=None):
-    """Return ``value`` as a database id / page number, or ``default`` when
-    it is not a positive integer in the range PostgreSQL accepts."""
-    if isinstance(value, int):
-        number = value
-    else:
-        value = (value or "").strip()
-        if not value or len(value) > 10 or not value.isdigit() or not value.isascii():
-            return default
-        number = int(value)
-    if 0 < number <= MAX_DB_ID:
-        return number
-    return default
-
-
-def _clean_search(value):
-    """Strip control characters and surrounding blanks, cap the length."""
-    if not isinstance(value, str):
-        return ""
-    value = _NON_PRINTABLE_RE.sub(" ", value[: SEARCH_MAX_LENGTH * 4])
-    return " ".join(value.split())[:SEARCH_MAX_LENGTH].strip()
-
-
-def find_public_record(model_name, slug, public_domain):
-    """Return the record of ``slug`` (sudo) if it matches ``public_domain``,
-    else raise 404: the lookup shared by the public detail pages."""
-    try:
-        _name, record_id = request.env["ir.http"]._unslug(slug or "")
-    except (TypeError, ValueError):
-        record_id = None
-    record_id = _parse_positive_int(record_id) if isinstance(record_id, int) else None
-    if not record_id:
-        raise request.not_found()
-    record = (
-        request.env[model_name].sudo().search([("id", "=", record_id)] + public_domain, limit=1)
-    )
-    if not record:
-        raise request.not_found()
-    return record
 
 
 class GovServiceItemWebsite(http.Controller):

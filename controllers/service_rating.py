@@ -9,8 +9,9 @@ import psycopg2
 from odoo import http
 from odoo.http import request
 
+from .common import FORM_MAX_CONTENT_LENGTH
+from .common import parse_positive_int as _parse_positive_int
 from .form_guard import FormGuard
-from .main import _parse_positive_int
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -31,6 +32,7 @@ class GovServiceRatingWebsite(http.Controller):
             fields=RATING_FIELDS,
             phone_field="rater_phone",
             extra_fields={"indicator_ids"},
+            scope_field="window",
         )
 
     # ------------------------------------------------------------------
@@ -125,12 +127,14 @@ class GovServiceRatingWebsite(http.Controller):
         )
 
     @http.route("/service-rating", type="http", auth="public", website=True, sitemap=False,
-                methods=["POST"])
+                methods=["POST"], max_content_length=FORM_MAX_CONTENT_LENGTH)
     def service_rating_submit(self, **post):
         guard = self._guard()
         rejection = guard.check(post)
         if rejection is not None:
             return rejection
+        if guard.replay is not None:
+            return request.render("gov_service_center.service_rating_thanks", {})
         values = guard.values
         target = self._resolve_target(values.get("ticket"), values.get("window"))
         if target is None:
@@ -175,9 +179,9 @@ class GovServiceRatingWebsite(http.Controller):
         }
         try:
             with request.env.cr.savepoint():
-                request.env["gov.service.rating"].sudo().create(vals)
+                rating = request.env["gov.service.rating"].sudo().create(vals)
         except psycopg2.IntegrityError:
             # the same ticket rated twice at the same moment
             return self._render_status("gov_service_center.service_rating_already", 409)
-        guard.record()
+        guard.record(rating)
         return request.render("gov_service_center.service_rating_thanks", {})

@@ -14,6 +14,8 @@ from . import gov_precondition_review
 from . import gov_hall_zone
 from . import gov_service_window
 from . import gov_form_submission
+from . import gov_query_code_mixin
+from . import ir_http
 from . import gov_mailbox_leader
 from . import gov_consultation_template
 from . import gov_consultation_rule

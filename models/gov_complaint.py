@@ -1,10 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import secrets
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .gov_center_time import center_today, center_today_default
+from .gov_consultation import mask_text
 from .gov_settings import get_setting
 
 COMPLAINT_STATE_SELECTION = [
@@ -24,9 +23,6 @@ COMPLAINT_CHANNEL_SELECTION = [
     ("other", "Other"),
 ]
 
-# Unambiguous characters for the query code given to the complainant.
-QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"
-QUERY_CODE_LENGTH = 10
 
 
 class GovComplaint(models.Model):
@@ -36,8 +32,11 @@ class GovComplaint(models.Model):
     _name = "gov.complaint"
     _description = "Complaint"
     _inherit = [
-        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin",
+        "gov.query.code.mixin",
     ]
+    _query_code_phone_field = "complainant_phone"
+    _query_code_email_field = "complainant_email"
     _order = "date_received desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True)
@@ -97,16 +96,12 @@ class GovComplaint(models.Model):
     date_closed = fields.Date(readonly=True, copy=False)
     query_code = fields.Char(
         required=True, readonly=True, copy=False, index=True,
-        default=lambda self: self._new_query_code(),
+        default=lambda self: self._generate_query_code(),
     )
 
     _sql_constraints = [
         ("query_code_unique", "unique(query_code)", "The query code must be unique."),
     ]
-
-    @api.model
-    def _new_query_code(self):
-        return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
 
     @api.model
     def _deadline_days(self):
@@ -195,6 +190,26 @@ class GovComplaint(models.Model):
                 )
         self.write({"state": "replied", "date_replied": center_today(self.env)})
         return True
+
+    def _public_track_values(self):
+        """What the complainant sees on /complaint/track: status, dates and
+        the reply once given; never the contact details, the intermediary,
+        the assignee or the internal outcome."""
+        self.ensure_one()
+        complaint = self.sudo()
+        states = dict(complaint._fields["state"]._description_selection(self.env))
+        replied = complaint.state in ("replied", "closed")
+        return {
+            "query_code": complaint.query_code,
+            "name": mask_text(complaint.name),
+            "state": complaint.state,
+            "state_label": states.get(complaint.state, ""),
+            "date_received": complaint.date_received,
+            "date_deadline": complaint.date_deadline,
+            "date_replied": complaint.date_replied if replied else False,
+            "date_closed": complaint.date_closed,
+            "reply": mask_text(complaint.reply) if replied else "",
+        }
 
     def action_close(self):
         self._check_state(("replied",))

@@ -1,17 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Online consultations (在线咨询) and leader-mailbox letters (领导信箱)."""
 import re
-import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .gov_center_time import center_date, center_today
+from .gov_query_code_mixin import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH  # noqa: F401
 from .gov_settings import get_setting
-
-# no 0/O, 1/I/L: easy to read out on the phone
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-QUERY_CODE_LENGTH = 10
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -68,7 +64,7 @@ class GovConsultation(models.Model):
     _description = "Consultation or Leader-Mailbox Letter"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "portal.mixin", "gov.register.mixin",
-        "gov.deadline.mixin",
+        "gov.deadline.mixin", "gov.query.code.mixin",
     ]
     _order = "date_submitted desc, id desc"
 
@@ -319,15 +315,6 @@ class GovConsultation(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model
-    def _generate_query_code(self):
-        while True:
-            code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
-            if not self.sudo().with_context(active_test=False).search_count(
-                [("query_code", "=", code)], limit=1
-            ):
-                return code
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -80,6 +80,7 @@ class ResConfigSettings(models.TransientModel):
     gov_form_ip_per_10_minutes = fields.Integer(**_setting("form_ip_per_10_minutes"))
     gov_form_ip_per_day = fields.Integer(**_setting("form_ip_per_day"))
     gov_form_phone_per_day = fields.Integer(**_setting("form_phone_per_day"))
+    gov_form_scope_ip_per_day = fields.Integer(**_setting("form_scope_ip_per_day"))
     gov_hall_ticket_ip_limit = fields.Integer(**_setting("hall_ticket_ip_limit"))
     gov_hall_ticket_ip_priority_limit = fields.Integer(**_setting("hall_ticket_ip_priority_limit"))
 

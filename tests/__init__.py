@@ -29,3 +29,4 @@ from . import test_integration
 from . import test_public_forms_fuzz
 from . import test_register_deadline
 from . import test_settings_clock
+from . import test_public_form_guard

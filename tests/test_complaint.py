@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import re
 from datetime import date
 
 from freezegun import freeze_time
@@ -9,8 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import GovServiceCenterCase
-from .common import make_uscc
+from .common import GovServiceCenterCase, PublicFormMixin, make_uscc
 
 
 @tagged("post_install", "-at_install")
@@ -131,7 +129,7 @@ class TestComplaint(GovServiceCenterCase):
 
 
 @tagged("post_install", "-at_install")
-class TestComplaintWebsite(HttpCase):
+class TestComplaintWebsite(PublicFormMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -156,16 +154,16 @@ class TestComplaintWebsite(HttpCase):
         )
 
     def _form(self):
-        html = self.url_open("/complaint").text
+        tokens, html = self.public_form("/complaint")
         self.assertIn("GscCmp Public Provider", html)
         self.assertNotIn("GscCmp Hidden Provider", html)
-        return {
-            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1),
-            "gov_form_ts": re.search(r'name="gov_form_ts" value="([^"]+)"', html).group(1),
-        }
+        tokens.pop("gov_captcha", None)
+        return tokens
 
     def _post(self, data, files=None):
-        return self.url_open("/complaint", data=data, files=files, allow_redirects=False)
+        return self.url_open(
+            "/complaint", data=data, files=files, allow_redirects=False, timeout=60
+        )
 
     def test_submit(self):
         Complaint = self.env["gov.complaint"]
@@ -190,6 +188,7 @@ class TestComplaintWebsite(HttpCase):
         self.assertEqual(complaint.complainant_phone, "13912345678")
         self.assertEqual(complaint.attachment_ids.name, "proof.pdf")
         self.assertEqual(complaint.state, "new")
+        self.assertIn('href="/complaint/track"', response.text)
 
     def test_bad_input_writes_nothing(self):
         Complaint = self.env["gov.complaint"]
@@ -232,3 +231,92 @@ class TestComplaintWebsite(HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(Complaint.search_count([]), before)
+
+    # ------------------------------------------------------------------
+    # /complaint/track
+    # ------------------------------------------------------------------
+    def _complaint(self, **vals):
+        values = {
+            "name": "GscCmp tracked complaint",
+            "description": "Secret details of the complaint",
+            "channel": "website",
+            "complainant_name": "Zhao Liu",
+            "complainant_phone": "13812349876",
+            "complainant_email": "zhao@example.com",
+            "intermediary_id": self.provider.id,
+        }
+        values.update(vals)
+        return self.env["gov.complaint"].create(values)
+
+    def _track(self, code, verifier, **extra):
+        return self.post_public_form(
+            "/complaint/track", dict({"code": code, "verifier": verifier}, **extra)
+        )
+
+    def _reset_guard(self):
+        self.env["gov.form.submission"].sudo().search([]).unlink()
+
+    def test_track(self):
+        complaint = self._complaint()
+        self.assertIn('name="verifier"', self.url_open("/complaint/track").text)
+        for code, verifier in (
+            (complaint.query_code, "9876"),
+            (complaint.query_code.lower(), " ZHAO@example.com "),
+            (" ".join(complaint.query_code), "9876"),
+        ):
+            with self.subTest(code=code, verifier=verifier):
+                response = self._track(code, verifier)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("GscCmp tracked complaint", response.text)
+                self.assertIn("o_gov_complaint_state", response.text)
+                for secret in ("Zhao Liu", "13812349876", "zhao@example.com",
+                               "Secret details", "GscCmp Public Provider"):
+                    self.assertNotIn(secret, response.text)
+        self.assertNotIn("o_gov_complaint_reply", response.text, "no reply yet")
+        # the reply is shown once given, never the internal outcome
+        complaint.write({"user_id": self.env.ref("base.user_admin").id})
+        complaint.action_investigate()
+        complaint.write({"outcome": "Internal disposal notes"})
+        complaint.action_dispose()
+        complaint.write({"reply": "We fined the provider."})
+        complaint.action_reply()
+        response = self._track(complaint.query_code, "9876")
+        self.assertIn("We fined the provider.", response.text)
+        self.assertNotIn("Internal disposal notes", response.text)
+        # wrong second factor or wrong code: the same answer
+        self._reset_guard()
+        for code, verifier in ((complaint.query_code, "9875"), ("ABCDEFGHJK", "9876"),
+                               (complaint.query_code, ""), (complaint.query_code, "13812349876")):
+            with self.subTest(code=code, verifier=verifier):
+                response = self._track(code, verifier)
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn("GscCmp tracked complaint", response.text)
+                self.assertIn("No complaint matches", response.text)
+            self._reset_guard()
+
+    @mute_logger("odoo.addons.gov_service_center.controllers")
+    def test_track_throttled_and_robust(self):
+        complaint = self._complaint()
+        statuses = [self._track(f"ABCDEFGH{index:02d}", "1234").status_code for index in range(5)]
+        self.assertEqual(statuses, [200] * 5)
+        # failed look-ups are cut off per address, even the right one then
+        response = self._track(complaint.query_code, "9876")
+        self.assertEqual(response.status_code, 429)
+        self.assertNotIn("GscCmp tracked complaint", response.text)
+        for values in (
+            {"code": "A\x00B", "verifier": "1"},
+            {"code": "A" * 5000, "verifier": "1"},
+            {"code": "éééééééééé", "verifier": "é"},
+            {"code": complaint.query_code, "verifier": "9876", "unknown": "1"},
+            {"code": "", "verifier": ""},
+        ):
+            with self.subTest(values={k: v[:20] for k, v in values.items()}):
+                self._reset_guard()
+                response = self._track(**values)
+                self.assertIn(response.status_code, (200, 400))
+                self.assertNotIn("GscCmp tracked complaint", response.text)
+        # no form data at all: a page, not a server error
+        self._reset_guard()
+        tokens, _html = self.public_form("/complaint/track")
+        response = self.url_open("/complaint/track", data=tokens, allow_redirects=False)
+        self.assertLess(response.status_code, 500)

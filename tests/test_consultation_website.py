@@ -1,9 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import hashlib
 import logging
-import hmac
 import re
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,11 +11,11 @@ from odoo import sql_db
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import PublicFormMixin
+
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
 CODE_RE = re.compile(r'class="o_gov_query_code">([0-9A-Z]{10})<')
-CAPTCHA_RE = re.compile(r"how much is <span>(\d) \+ (\d)</span>")
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CSRF_TOKEN_RE = re.compile(r"[0-9a-f]{40}o[0-9]*")
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -34,7 +31,7 @@ FUZZ_TEXT = st.text(
 
 
 @tagged("post_install", "-at_install")
-class TestConsultationWebsite(HttpCase):
+class TestConsultationWebsite(PublicFormMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -62,22 +59,9 @@ class TestConsultationWebsite(HttpCase):
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
-    def _ts(self, form_key):
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        now = str(int(time.time()))
-        signature = hmac.new(
-            secret.encode(), f"{form_key}:{now}".encode(), hashlib.sha256
-        ).hexdigest()[:32]
-        return f"{now}.{signature}"
-
     def _form(self, url="/consultation"):
-        """GET the form; return (csrf token, captcha answer or None)."""
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        csrf = CSRF_RE.search(response.text).group(1)
-        captcha = CAPTCHA_RE.search(response.text)
-        answer = str(int(captcha.group(1)) + int(captcha.group(2))) if captcha else None
-        return csrf, answer
+        """GET the form; return its hidden values (and captcha answer)."""
+        return self.public_form(url)[0]
 
     def _valid(self, kind="consultation", **values):
         data = {
@@ -94,15 +78,15 @@ class TestConsultationWebsite(HttpCase):
         data.update(values)
         return {key: value for key, value in data.items() if value is not None}
 
-    def _post(self, url="/consultation", data=None, files=None, captcha=True, raw=None):
-        """POST the form the way a browser does (fresh form, csrf, timestamp)."""
-        csrf, answer = self._form(url)
+    def _post(self, url="/consultation", data=None, files=None, captcha=True, raw=None,
+              tokens=None):
+        """POST the form the way a browser does (fresh form and its hidden values)."""
         form_key = "mailbox" if url == "/mailbox" else "consultation"
-        payload = dict(data if data is not None else self._valid(form_key))
-        payload.setdefault("csrf_token", csrf)
-        payload.setdefault("gov_form_ts", self._ts(form_key))
-        if answer and captcha:
-            payload.setdefault("gov_captcha", answer)
+        if tokens is None:
+            tokens = self._form(url)
+        payload = self.public_form_payload(
+            data if data is not None else self._valid(form_key), tokens, captcha=captcha
+        )
         if raw is not None:
             body = "&".join(f"{k}={v}" for k, v in payload.items()).encode() + b"&" + raw
             return self.opener.post(
@@ -114,7 +98,7 @@ class TestConsultationWebsite(HttpCase):
             )
         if files:
             files = [(field, upload) for field, uploads in files.items() for upload in uploads]
-        return self.url_open(url, data=payload, files=files, allow_redirects=False)
+        return self.url_open(url, data=payload, files=files, allow_redirects=False, timeout=60)
 
     def _counts(self):
         self.env.invalidate_all()
@@ -214,7 +198,7 @@ class TestConsultationWebsite(HttpCase):
         self.assertFalse(self.Submission.sudo().search_count([]), "spam is not counted")
 
     def test_too_fast(self):
-        self.env["ir.config_parameter"].set_param("gov_service_center.form_min_fill_seconds", "3")
+        self.env["ir.config_parameter"].set_param("gov_service_center.form_min_fill_seconds", "600")
         before = self._counts()
         with self.assertLogs(GUARD_LOGGER, logging.INFO) as logs:
             response = self._post()
@@ -226,25 +210,34 @@ class TestConsultationWebsite(HttpCase):
     def test_captcha(self):
         self.assertEqual(self._post(captcha=False).status_code, 200)  # first of the day: none
         # second submission of the day: captcha required
-        csrf, answer = self._form()
-        self.assertTrue(answer, "the form now asks a question")
+        tokens = self._form()
+        self.assertIn("gov_captcha", tokens, "the form now asks a question")
         before = self._counts()
-        data = self._valid(contact_phone="13800000002", csrf_token=csrf,
-                           gov_form_ts=self._ts("consultation"))
-        self.assertEqual(self.url_open("/consultation", data=data).status_code, 400)
+        data = self._valid(contact_phone="13800000002")
+        self.assertEqual(self._post(data=data, tokens=tokens, captcha=False).status_code, 400)
         self.assertNothingWritten(before)
-        csrf, answer = self._form()
-        wrong = str(int(answer) + 1)
-        data.update(csrf_token=csrf, gov_captcha=wrong)
-        self.assertEqual(self.url_open("/consultation", data=data).status_code, 400)
+        tokens = self._form()
+        wrong = str(int(tokens["gov_captcha"]) + 1)
+        self.assertEqual(self._post(data=dict(data, gov_captcha=wrong), tokens=tokens).status_code, 400)
         self.assertNothingWritten(before)
-        csrf, answer = self._form()
-        data.update(gov_captcha=answer)
-        self.assertEqual(self.url_open("/consultation", data=data).status_code, 200)
-        # one-time: the same answer cannot be replayed
-        data.update(contact_phone="13800000003")
+        # one attempt per question: the right answer after a wrong one is refused
+        self.assertEqual(self._post(data=data, tokens=tokens).status_code, 400)
+        self.assertNothingWritten(before)
+        solved = self._form()
+        response = self._post(data=data, tokens=solved)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._counts()[0], before[0] + 1)
+        # a solved answer is good for its own form only
         before = self._counts()
-        self.assertEqual(self.url_open("/consultation", data=data).status_code, 400)
+        for _attempt in range(20):
+            other = self._form()
+            if other["gov_captcha"] != solved["gov_captcha"]:
+                break
+        response = self._post(
+            data=dict(data, contact_phone="13800000003", gov_captcha=solved["gov_captcha"]),
+            tokens=other,
+        )
+        self.assertEqual(response.status_code, 400)
         self.assertNothingWritten(before)
 
     @mute_logger(GUARD_LOGGER)
@@ -332,10 +325,9 @@ class TestConsultationWebsite(HttpCase):
         return self.env["gov.consultation"].create(vals)
 
     def _track(self, code="", verifier="", **extra):
-        csrf = CSRF_RE.search(self.url_open("/consultation/track").text).group(1)
-        data = {"csrf_token": csrf, "code": code, "verifier": verifier}
-        data.update(extra)
-        return self.url_open("/consultation/track", data=data, allow_redirects=False)
+        return self.post_public_form(
+            "/consultation/track", dict({"code": code, "verifier": verifier}, **extra)
+        )
 
     def test_track(self):
         record = self._create(answer="请携带身份证511402199001011234办理", is_public=True)

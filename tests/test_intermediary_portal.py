@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import IntermediaryCase, make_uscc
+from .common import IntermediaryCase, PublicFormMixin, make_uscc
 
 
 @tagged("post_install", "-at_install")
@@ -86,7 +86,7 @@ class TestCreditRepair(IntermediaryCase):
 
 
 @tagged("post_install", "-at_install")
-class TestIntermediaryPortalWebsite(HttpCase):
+class TestIntermediaryPortalWebsite(PublicFormMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -118,11 +118,7 @@ class TestIntermediaryPortalWebsite(HttpCase):
         )
 
     def _form(self, url):
-        html = self.url_open(url).text
-        return {
-            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1),
-            "gov_form_ts": re.search(r'name="gov_form_ts" value="([^"]+)"', html).group(1),
-        }
+        return self.public_form(url)[0]
 
     def test_apply(self):
         Intermediary = self.env["gov.intermediary"].with_context(active_test=False)

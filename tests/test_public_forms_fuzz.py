@@ -2,8 +2,8 @@
 """Property-based tests of the public POST routes /service-rating,
 /complaint and /intermediaries/apply.
 
-Each example GETs the form like a browser (CSRF token, signed timestamp and,
-when asked, the verification question), then POSTs a valid submission in
+Each example GETs the form like a browser (CSRF token, signed timestamp,
+one-time submission key and, when asked, the verification question), then POSTs a valid submission in
 which some fields are replaced by arbitrary text, bytes (invalid UTF-8), NUL
 characters, very long values, repeated keys, unknown fields or an upload.
 
@@ -11,7 +11,6 @@ Invariants: the status is below 500; the body never shows a traceback; a 4xx
 writes nothing; a 2xx or 3xx creates at most one record.
 """
 import logging
-import re
 from collections import Counter
 from datetime import date
 from itertools import count
@@ -22,14 +21,11 @@ from hypothesis import strategies as st
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import make_uscc
+from .common import PublicFormMixin, make_uscc
 
 _logger = logging.getLogger(__name__)
 
 GUARD_LOGGER = "odoo.addons.gov_service_center.controllers"
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-STAMP_RE = re.compile(r'name="gov_form_ts" value="([^"]+)"')
-CAPTCHA_RE = re.compile(r"<span>(\d+) \+ (\d+)</span>")
 LEAK_MARKERS = ("Traceback", "psycopg2", 'File "/')
 
 EXAMPLES = 60
@@ -80,7 +76,7 @@ UPLOAD_CONTENT = (
 
 
 @tagged("post_install", "-at_install")
-class TestPublicFormsFuzz(HttpCase):
+class TestPublicFormsFuzz(PublicFormMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -157,28 +153,12 @@ class TestPublicFormsFuzz(HttpCase):
             for model in ("gov.service.rating", "gov.complaint", "gov.intermediary", "ir.attachment")
         }
 
-    def _tokens(self, url):
-        """GET the form like a browser: csrf token, timestamp, captcha answer."""
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200, url)
-        html = response.text
-        tokens = {
-            "csrf_token": CSRF_RE.search(html).group(1),
-            "gov_form_ts": STAMP_RE.search(html).group(1),
-        }
-        captcha = CAPTCHA_RE.search(html)
-        if captcha:
-            tokens["gov_captcha"] = str(int(captcha.group(1)) + int(captcha.group(2)))
-        return tokens
-
     def _submit(self, form_url, post_url, payload, upload=None):
-        data = dict(self._tokens(form_url))
-        data.update(payload)
         files = None
         if upload is not None:
             field, name, content = upload
             files = [(field, (name, content, "application/octet-stream"))]
-        return self.url_open(post_url, data=data, files=files, allow_redirects=False, timeout=60)
+        return self.post_public_form(post_url, payload, form_url=form_url, files=files)
 
     def _check(self, model, form_url, post_url, payload, upload=None):
         """Submit and assert the invariants; return the status."""
@@ -271,6 +251,7 @@ class TestPublicFormsFuzz(HttpCase):
     def test_fuzz_service_rating(self):
         base = self._rating_base()
         keys = list(base) + ["ticket", "gov_website", "gov_captcha", "csrf_token", "gov_form_ts",
+                             "gov_submission_key",
                              "unknown_field"]
         targets = [self.window.code] + self.ticket_tokens
         valid_values = st.fixed_dictionaries(
@@ -307,6 +288,7 @@ class TestPublicFormsFuzz(HttpCase):
     def test_fuzz_complaint(self):
         base = self._complaint_base()
         keys = list(base) + ["gov_website", "gov_captcha", "csrf_token", "gov_form_ts",
+                             "gov_submission_key",
                              "attachments", "unknown_field"]
         intermediary = st.sampled_from(
             ["", str(self.provider.id), str(self.hidden.id), "0", "-1", "99999999999"]
@@ -325,6 +307,7 @@ class TestPublicFormsFuzz(HttpCase):
     def test_fuzz_intermediary_apply(self):
         base = self._apply_base()
         keys = list(base) + ["gov_website", "gov_captcha", "csrf_token", "gov_form_ts",
+                             "gov_submission_key",
                              "qualification_files", "filing_state", "website_published",
                              "unknown_field"]
         uscc = st.sampled_from(

@@ -262,9 +262,9 @@ class TestQueueTicketSecurity(GovQueueCase):
         served = self._served()
         waiting = self._take()
         with self.assertRaises(ValidationError):
-            Rating.create({"level": 5, "channel": "hall_qr", "ticket_res_id": waiting.id})
-        rating = Rating.create({"level": 5, "channel": "hall_qr", "ticket_res_id": served.id})
-        self.assertEqual(rating.ticket_res_id, served.id)
+            Rating.create({"level": 5, "channel": "hall_qr", "ticket_id": waiting.id})
+        rating = Rating.create({"level": 5, "channel": "hall_qr", "ticket_id": served.id})
+        self.assertEqual(rating.ticket_id, served)
 
     def test_rating_url_and_slips_for_several_tickets(self):
         tickets = self._served() | self._served() | self._take()
@@ -308,7 +308,7 @@ class TestRatingTicketState(HttpCase):
         self.assertEqual(response.status_code, 409)
         self.assertIn("o_gov_service_rating_not_served", response.text)
         self.assertFalse(self.env["gov.service.rating"].sudo().search_count(
-            [("ticket_res_id", "=", ticket.id)]
+            [("ticket_id", "=", ticket.id)]
         ))
         self.env["gov.queue.ticket"].action_call_next(self.window)
         ticket.action_done()

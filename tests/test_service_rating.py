@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.gov_service_center.models.gov_service_rating import GovServiceRating
 
-from .common import GovServiceCenterCase, RatingFixtures
+from .common import GovServiceCenterCase, PublicFormMixin, RatingFixtures
 
 
 @tagged("post_install", "-at_install")
@@ -282,7 +282,7 @@ class TestServiceRatingQueryCounts(RatingFixtures, GovServiceCenterCase):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceRatingWebsite(RatingFixtures, HttpCase):
+class TestServiceRatingWebsite(RatingFixtures, PublicFormMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -293,15 +293,13 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
         cls.env["ir.config_parameter"].set_param("gov_service_center.form_min_fill_seconds", "0")
 
     def _form_token(self, url):
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        html = response.text
-        csrf = html.split('name="csrf_token" value="')[1].split('"')[0]
-        stamp = html.split('name="gov_form_ts" value="')[1].split('"')[0]
-        return csrf, stamp, html
+        self._tokens, html = self.public_form(url)
+        return self._tokens["csrf_token"], self._tokens["gov_form_ts"], html
 
     def _post(self, data):
-        return self.url_open("/service-rating", data=data, allow_redirects=False)
+        """POST ``data`` with the other hidden values of the last form fetched."""
+        payload = self.public_form_payload(data, getattr(self, "_tokens", {}))
+        return self.url_open("/service-rating", data=payload, allow_redirects=False, timeout=60)
 
     def _count(self):
         return self.Rating.search_count([])
@@ -372,7 +370,9 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
                 self.assertNotIn("Traceback", response.text)
         self.assertEqual(self._count(), before)
         # without the CSRF token
-        response = self._post({"gov_form_ts": stamp, "window": "GSCRAT-A1", "level": "5"})
+        response = self.url_open("/service-rating", allow_redirects=False, data=self.public_form_payload(
+            {"window": "GSCRAT-A1", "level": "5"}, self._tokens, drop=("csrf_token",)
+        ))
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._count(), before)
 
@@ -422,8 +422,8 @@ class TestServiceRatingWebsite(RatingFixtures, HttpCase):
         self.assertEqual(response.status_code, 409)
         response = self._post({"csrf_token": csrf, "gov_form_ts": stamp, "ticket": token,
                                "level": "1"})
-        # refused by the verification question or as already rated
-        self.assertIn(response.status_code, (400, 409))
+        # the same form sent again shows the same answer; never a second rating
+        self.assertIn(response.status_code, (200, 409))
         self.assertEqual(self.Rating.search_count([("ticket_id", "=", served.id)]), 1)
 
 
