@@ -27,6 +27,7 @@ KIOSK_COOKIE_AGE = 10 * 365 * 24 * 3600
 # submission keys counting the tickets of devices that are not registered kiosks
 FORM_KEY, PRIORITY_FORM_KEY = "hall_ticket", "hall_ticket_priority"
 
+
 class GovHallController(http.Controller):
     def _zones(self):
         return request.env["gov.hall.zone"].sudo().search(
