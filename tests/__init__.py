@@ -26,3 +26,4 @@ from . import test_queue_ticket
 from . import test_attendance_access
 from . import test_integration
 from . import test_public_forms_fuzz
+from . import test_security_public_data
