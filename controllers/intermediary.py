@@ -134,9 +134,18 @@ class GovIntermediaryWebsite(http.Controller):
         readonly=True,
     )
     def intermediaries_draws(self, **kwargs):
-        draws = request.env["gov.intermediary.draw"].sudo().search(
+        Draw = request.env["gov.intermediary.draw"].sudo()
+        draws = Draw.search(
             [("state", "=", "drawn"), ("website_published", "=", True)],
             order="date_draw desc, id desc",
             limit=200,
         )
-        return request.render("gov_service_center.intermediaries_draws_page", {"draws": draws})
+        # commitments are public before the witness number is chosen
+        prepared = Draw.search(
+            [("state", "=", "prepared"), ("website_published", "=", True)],
+            order="date_prepared desc, id desc",
+            limit=200,
+        )
+        return request.render(
+            "gov_service_center.intermediaries_draws_page", {"draws": draws, "prepared": prepared}
+        )

@@ -151,9 +151,7 @@ class GovPolicyWebsite(http.Controller):
     def policy_page(self, slug, **kwargs):
         document = self._get_public_document(slug)
         request.env["gov.policy.visit"].sudo()._count_visit(
-            document,
-            request.httprequest.remote_addr,
-            request.httprequest.headers.get("User-Agent"),
+            document, request.httprequest.remote_addr
         )
         public = _public_policy_domain()
         values = {
@@ -166,7 +164,7 @@ class GovPolicyWebsite(http.Controller):
             "repeals": document.repeals_ids.filtered_domain(public),
             "interpretations": document.interpretation_ids.filtered_domain(public),
             "interpreted": document.interpreted_document_id.filtered_domain(public),
-            "attachments": document.attachment_ids,
+            "attachments": document._get_public_attachments(),
         }
         return request.render("gov_service_center.policy_page", values)
 
@@ -180,7 +178,9 @@ class GovPolicyWebsite(http.Controller):
     )
     def policy_attachment(self, slug, attachment_id, **kwargs):
         document = self._get_public_document(slug)
-        attachment = document.attachment_ids.filtered(lambda att: att.id == attachment_id)
+        attachment = document._get_public_attachments().filtered(
+            lambda att: att.id == attachment_id
+        )
         if not attachment:
             raise request.not_found()
         return request.env["ir.binary"]._get_stream_from(attachment).get_response(

@@ -51,5 +51,6 @@ from . import res_config_settings
 from . import gov_policy_category
 from . import gov_policy_document
 from . import gov_policy_visit
+from . import blog_post
 from . import gov_rating_indicator
 from . import gov_service_rating

@@ -43,9 +43,10 @@ class GovComplaint(models.Model):
     channel = fields.Selection(
         COMPLAINT_CHANNEL_SELECTION, required=True, default="phone", tracking=True, index=True
     )
-    complainant_name = fields.Char(tracking=True)
-    complainant_phone = fields.Char()
-    complainant_email = fields.Char()
+    # personal data: department officers only, as on consultations
+    complainant_name = fields.Char(tracking=True, groups="gov_service_center.group_gov_officer")
+    complainant_phone = fields.Char(groups="gov_service_center.group_gov_officer")
+    complainant_email = fields.Char(groups="gov_service_center.group_gov_officer")
     keep_anonymous = fields.Boolean(
         string="Anonymous in Public",
         help="The complainant asked not to be named publicly; the contact details "

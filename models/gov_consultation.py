@@ -13,9 +13,35 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
-# personal data masked on every public page
-MASK_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-MASK_ID_RE = re.compile(r"(?<![0-9Xx])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])")
+# Personal data masked on every public page. Numbers are matched on their
+# digits whatever the spaces or dashes written between them.
+_SEP = r"[ \t\u00a0\u3000\-\u2010-\u2015]{0,2}"
+
+
+def _digits(count):
+    """``count`` digits, each but the first possibly preceded by a separator."""
+    return r"\d" + (r"(?:%s\d)" % _SEP) * (count - 1)
+
+
+# 18-digit resident identity number (last character may be X) and the
+# 15-digit number of the first generation
+MASK_ID_RE = re.compile(
+    r"(?<![0-9])(%s)(%s)(%s%s[0-9Xx])(?![0-9])"
+    % (_digits(6), _SEP + _digits(8), _SEP + _digits(3), _SEP)
+)
+MASK_ID15_RE = re.compile(
+    r"(?<![0-9])(%s)(%s)(%s)(?![0-9Xx])"
+    % (_digits(6), _SEP + _digits(6), _SEP + _digits(3))
+)
+# mainland mobile number, with or without the +86 / 0086 country code
+MASK_MOBILE_RE = re.compile(
+    r"(?<![0-9])((?:(?:\+|00)?86%s)?1%s[3-9]%s\d)(%s)(%s)(?![0-9])"
+    % (_SEP, _SEP, _SEP, _SEP + _digits(4), _SEP + _digits(4))
+)
+MASK_EMAIL_RE = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-])[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]*"
+    r"[@\uff20][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
 
 STATE_SELECTION = [
     ("new", "New"),
@@ -51,12 +77,30 @@ def mask_name(name):
     return name[0] + "*" * max(len(name) - 1, 1)
 
 
+def _only_digits(text):
+    return re.sub(r"[^0-9Xx+]", "", text)
+
+
 def mask_text(text):
-    """Mask mainland mobile numbers and 18-digit ID numbers inside a text."""
+    """Mask e-mail addresses, mainland mobile numbers and identity numbers
+    (18 or 15 digits) inside a text, however their digits are spaced.
+
+    ``138 0013 8000`` -> ``138****8000``, ``+86 138-0013-8000`` ->
+    ``+86138****8000``, ``511402199001011234`` -> ``511402********1234``,
+    ``zhang.san@example.com`` -> ``z***@***``.
+    """
     if not text:
         return text or ""
-    text = MASK_ID_RE.sub(lambda m: m.group(1) + "********" + m.group(2), text)
-    return MASK_MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    text = MASK_EMAIL_RE.sub(lambda m: m.group(1) + "***@***", text)
+    text = MASK_ID_RE.sub(
+        lambda m: _only_digits(m.group(1)) + "********" + _only_digits(m.group(3)), text
+    )
+    text = MASK_MOBILE_RE.sub(
+        lambda m: _only_digits(m.group(1)) + "****" + _only_digits(m.group(3)), text
+    )
+    return MASK_ID15_RE.sub(
+        lambda m: _only_digits(m.group(1)) + "******" + _only_digits(m.group(3)), text
+    )
 
 
 class GovConsultation(models.Model):
@@ -123,8 +167,10 @@ class GovConsultation(models.Model):
     is_public = fields.Boolean(
         string="Publication Consented",
         tracking=True,
+        readonly=True,
+        copy=False,
         help="The citizen agrees that the question and the answer are published "
-        "(personal data masked).",
+        "(personal data masked). Given only by the citizen on the public form.",
     )
     publication_approved = fields.Boolean(
         tracking=True, help="An officer approved the publication of this question and answer."
@@ -315,8 +361,22 @@ class GovConsultation(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    def _check_consent_writer(self, vals_list):
+        """The publication consent comes from the citizen only: the public
+        form and the portal write it as superuser; staff can neither give nor
+        withdraw it."""
+        if self.env.su:
+            return
+        if any("is_public" in vals for vals in vals_list):
+            raise UserError(
+                self.env._("Only the citizen can consent to the publication of a request.")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_consent_writer(
+            [vals for vals in vals_list if vals.get("is_public")]
+        )
         for vals in vals_list:
             vals["query_code"] = self._generate_query_code()
             if vals.get("contact_phone"):
@@ -328,6 +388,7 @@ class GovConsultation(models.Model):
     def write(self, vals):
         if "query_code" in vals:
             raise UserError(self.env._("The query code of a request cannot be changed."))
+        self._check_consent_writer([vals])
         if "rating" in vals and not self._gov_register_bypassed():
             if not self.env.user.has_group("gov_service_center.group_gov_admin"):
                 raise UserError(self.env._("Only the citizen can rate the answer."))

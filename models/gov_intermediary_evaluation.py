@@ -43,8 +43,12 @@ class GovIntermediaryEvaluation(models.Model):
         "the rating is converted to a score of 20 to 100.",
     )
     score = fields.Float(string="Score (0-100)", digits=(5, 2), tracking=True)
-    evaluator = fields.Char(help="Project, department or body that gave the evaluation.")
-    comment = fields.Text()
+    # who evaluated and what they wrote stay internal: the evaluated
+    # intermediary's portal users read the year, source and score only
+    evaluator = fields.Char(
+        help="Project, department or body that gave the evaluation.", groups="base.group_user"
+    )
+    comment = fields.Text(groups="base.group_user")
     is_frozen = fields.Boolean(
         string="Frozen", readonly=True, copy=False,
         help="The results of the year have been published: the evaluation cannot change.",

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 POLICY_STATE_SELECTION = [
     ("in_force", "In Force"),
@@ -208,7 +208,11 @@ class GovPolicyDocument(models.Model):
             for key in ("name", "doc_number", "issuer"):
                 if isinstance(vals.get(key), str):
                     vals[key] = vals[key].strip()
-        return super().create(vals_list)
+        documents = super().create(vals_list)
+        for document, vals in zip(documents, vals_list):
+            if vals.get("attachment_ids"):
+                document._claim_attachments(document.attachment_ids)
+        return documents
 
     def write(self, vals):
         if "visit_count" in vals and not self.env.su:
@@ -216,4 +220,51 @@ class GovPolicyDocument(models.Model):
         if vals.get("repealed_by_id") and "date_repealed" not in vals:
             repealing = self.browse(vals["repealed_by_id"])
             vals = dict(vals, date_repealed=repealing.date_effective or repealing.date_issued)
-        return super().write(vals)
+        if "attachment_ids" not in vals:
+            return super().write(vals)
+        linked_before = {document.id: document.attachment_ids for document in self.sudo()}
+        result = super().write(vals)
+        for document in self:
+            document._claim_attachments(
+                document.sudo().attachment_ids - linked_before[document.id]
+            )
+        return result
+
+    def _claim_attachments(self, attachments):
+        """Attach newly linked files to this document, which publishes them.
+
+        Only a file the writer may read, not attached to another record nor
+        stored in a binary field, can be linked: anything else would be
+        served to anonymous visitors by the policy page.
+        """
+        self.ensure_one()
+        if not attachments:
+            return
+        try:
+            # ir.attachment checks the record a file is attached to in check()
+            attachments.with_env(self.env).check("read")
+        except AccessError as error:
+            raise AccessError(
+                self.env._("You cannot attach a file you are not allowed to read.")
+            ) from error
+        for attachment in attachments.sudo():
+            foreign = attachment.res_model not in (False, self._name) or (
+                attachment.res_model == self._name and attachment.res_id not in (0, self.id)
+            )
+            if foreign or attachment.res_field:
+                raise ValidationError(
+                    self.env._(
+                        "The file %(file)s belongs to another record: upload it again on "
+                        "this policy document.",
+                        file=attachment.name,
+                    )
+                )
+        attachments.sudo().write({"res_model": self._name, "res_id": self.id})
+
+    def _get_public_attachments(self):
+        """Files the website may serve: those linked to this document and
+        attached to it."""
+        self.ensure_one()
+        return self.sudo().attachment_ids.filtered(
+            lambda att: att.res_model == self._name and att.res_id == self.id and not att.res_field
+        )

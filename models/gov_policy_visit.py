@@ -11,9 +11,10 @@ from .gov_center_time import center_today
 class GovPolicyVisit(models.Model):
     """One visitor reading one policy document on one day.
 
-    The visitor is kept only as a keyed hash of the address and the browser of
-    the day: the IP address is never stored, and the hash of one day cannot be
-    linked to the hash of another day.
+    The visitor is kept only as a keyed hash of the address and the day: the
+    IP address is never stored, and the hash of one day cannot be linked to the
+    hash of another day. The browser plays no part: changing the User-Agent
+    does not make a new visitor.
     """
 
     _name = "gov.policy.visit"
@@ -39,20 +40,20 @@ class GovPolicyVisit(models.Model):
     ]
 
     @api.model
-    def _visitor_hash(self, ip, user_agent, day):
+    def _visitor_hash(self, ip, day):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
-        payload = f"{day}|{ip or ''}|{(user_agent or '')[:256]}"
+        payload = f"gov.policy.visit|{day}|{ip or ''}"
         return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
 
     @api.model
-    def _count_visit(self, document, ip, user_agent, day=None):
+    def _count_visit(self, document, ip, day=None):
         """Count a visit of ``document`` unless this visitor was counted today.
 
         Returns True when the visit was counted. Two queries, whatever the
         number of visits already recorded.
         """
         day = day or center_today(self.env)
-        visitor = self._visitor_hash(ip, user_agent, day)
+        visitor = self._visitor_hash(ip, day)
         self.env.cr.execute(
             SQL(
                 """INSERT INTO gov_policy_visit (document_id, day, visitor_hash, visit_count)

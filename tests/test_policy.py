@@ -66,11 +66,11 @@ class TestPolicyDocument(PolicyFixtures, GovServiceCenterCase):
 
     def test_visits_once_per_visitor_and_day(self):
         Visit = self.env["gov.policy.visit"]
-        self.assertTrue(Visit._count_visit(self.doc, "10.0.0.1", "UA", day=date(2026, 3, 2)))
-        self.assertFalse(Visit._count_visit(self.doc, "10.0.0.1", "UA", day=date(2026, 3, 2)))
-        self.assertTrue(Visit._count_visit(self.doc, "10.0.0.2", "UA", day=date(2026, 3, 2)))
-        self.assertTrue(Visit._count_visit(self.doc, "10.0.0.1", "UA", day=date(2026, 3, 3)))
-        self.assertTrue(Visit._count_visit(self.doc_new, "10.0.0.1", "UA", day=date(2026, 3, 3)))
+        self.assertTrue(Visit._count_visit(self.doc, "10.0.0.1", day=date(2026, 3, 2)))
+        self.assertFalse(Visit._count_visit(self.doc, "10.0.0.1", day=date(2026, 3, 2)))
+        self.assertTrue(Visit._count_visit(self.doc, "10.0.0.2", day=date(2026, 3, 2)))
+        self.assertTrue(Visit._count_visit(self.doc, "10.0.0.1", day=date(2026, 3, 3)))
+        self.assertTrue(Visit._count_visit(self.doc_new, "10.0.0.1", day=date(2026, 3, 3)))
         self.assertEqual(self.doc.visit_count, 3)
         visits = Visit.search([("document_id", "=", self.doc.id)])
         self.assertEqual(len(visits), 3)
