@@ -38,6 +38,7 @@ from . import gov_credit_repair_request
 # attendance and hall queue (before the overview, whose view reads their tables)
 from . import hr_employee_public
 from . import gov_training_record
+from . import gov_device_token_mixin
 from . import gov_attendance_device
 from . import hr_attendance
 from . import gov_attendance_punch

@@ -1,13 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import hashlib
-import hmac
-import secrets
-
 from odoo import api, fields, models
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class GovAttendanceDevice(models.Model):
@@ -20,7 +12,7 @@ class GovAttendanceDevice(models.Model):
 
     _name = "gov.attendance.device"
     _description = "Attendance Terminal"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.device.token.mixin"]
     _order = "code, id"
 
     code = fields.Char(required=True, index=True, tracking=True, copy=False)
@@ -33,10 +25,6 @@ class GovAttendanceDevice(models.Model):
         tracking=True,
     )
     active = fields.Boolean(default=True, tracking=True)
-    token_hash = fields.Char(
-        readonly=True, copy=False, groups="base.group_system", index=True
-    )
-    token_date = fields.Datetime(string="Token Issued On", readonly=True, copy=False)
     last_punch_date = fields.Datetime(string="Last Punch Received", readonly=True, copy=False)
     punch_count = fields.Integer(compute="_compute_punch_count")
 
@@ -53,65 +41,18 @@ class GovAttendanceDevice(models.Model):
         for device in self:
             device.punch_count = counts.get(device, 0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        devices = super().create(vals_list)
-        for device in devices:
-            token = device._gov_new_token()
-            device._gov_notify_token(token)
-        return devices
-
-    def _gov_new_token(self):
-        """Give the terminal a new token; return it (the only time it is readable)."""
-        self.ensure_one()
-        token = secrets.token_urlsafe(32)
-        self.sudo().write(
-            {"token_hash": hash_token(token), "token_date": fields.Datetime.now()}
-        )
-        return token
-
-    def _gov_notify_token(self, token):
-        self.env.user._bus_send(
-            "simple_notification",
-            {
-                "type": "warning",
-                "sticky": True,
-                "title": self.env._("Token of terminal %(code)s", code=self.code),
-                "message": self.env._(
-                    "Copy this token into the terminal now; it will not be shown again: "
-                    "%(token)s",
-                    token=token,
-                ),
-            },
-        )
-
-    def action_regenerate_token(self):
-        self.ensure_one()
-        self.check_access("write")
-        token = self._gov_new_token()
-        self.message_post(body=self.env._("A new token was issued; the old one no longer works."))
+    def _gov_token_message(self, token):
         return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "sticky": True,
-                "title": self.env._("Token of terminal %(code)s", code=self.code),
-                "message": self.env._(
-                    "Copy this token into the terminal now; it will not be shown again: "
-                    "%(token)s",
-                    token=token,
-                ),
-            },
+            "type": "warning",
+            "sticky": True,
+            "title": self.env._("Token of terminal %(code)s", code=self.code),
+            "message": self.env._(
+                "Copy this token into the terminal now; it will not be shown again: %(token)s",
+                token=token,
+            ),
         }
 
     @api.model
     def _gov_authenticate(self, token):
         """Return the active terminal owning ``token`` or an empty recordset."""
-        if not token or not isinstance(token, str) or len(token) > 200:
-            return self.browse()
-        digest = hash_token(token)
-        device = self.sudo().search([("token_hash", "=", digest)], limit=1)
-        if device and hmac.compare_digest(device.token_hash or "", digest):
-            return device
-        return self.browse()
+        return self._gov_find_by_token(token)

@@ -1,12 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import hmac
 import ipaddress
-import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .gov_attendance_device import hash_token
 
 KIOSK_COOKIE = "gov_hall_kiosk"
 
@@ -24,7 +21,7 @@ class GovHallKiosk(models.Model):
 
     _name = "gov.hall.kiosk"
     _description = "Ticket Kiosk"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gov.device.token.mixin"]
     _order = "code, id"
 
     code = fields.Char(required=True, index=True, tracking=True, copy=False)
@@ -36,8 +33,6 @@ class GovHallKiosk(models.Model):
         help="Optional: addresses (or networks, e.g. 10.1.2.0/28) of the kiosk, separated by "
              "commas. A request from one of them is taken as coming from this kiosk.",
     )
-    token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system", index=True)
-    token_date = fields.Datetime(string="Token Issued On", readonly=True, copy=False)
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     _sql_constraints = [
@@ -75,20 +70,6 @@ class GovHallKiosk(models.Model):
         for kiosk in self:
             kiosk.ticket_count = counts.get(kiosk, 0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        kiosks = super().create(vals_list)
-        for kiosk in kiosks:
-            kiosk._gov_notify_token(kiosk._gov_new_token())
-        return kiosks
-
-    def _gov_new_token(self):
-        """Give the kiosk a new token; return it (the only time it is readable)."""
-        self.ensure_one()
-        token = secrets.token_urlsafe(32)
-        self.sudo().write({"token_hash": hash_token(token), "token_date": fields.Datetime.now()})
-        return token
-
     def _gov_token_message(self, token):
         url = "%s/hall/ticket?kiosk=%s" % (self.get_base_url(), token)
         return {
@@ -102,30 +83,17 @@ class GovHallKiosk(models.Model):
             ),
         }
 
-    def _gov_notify_token(self, token):
-        self.env.user._bus_send("simple_notification", self._gov_token_message(token))
-
-    def action_regenerate_token(self):
-        self.ensure_one()
-        self.check_access("write")
-        token = self._gov_new_token()
-        self.message_post(body=self.env._("A new set-up link was issued; the old one no longer works."))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": self._gov_token_message(token),
-        }
+    def _gov_token_renewed_message(self):
+        return self.env._("A new set-up link was issued; the old one no longer works.")
 
     @api.model
     def _gov_authenticate(self, token=None, address=None):
         """Return the active kiosk owning ``token`` or, failing that, whose
         allow-list holds ``address``; an empty recordset otherwise."""
         Kiosk = self.sudo()
-        if token and isinstance(token, str) and len(token) <= 200:
-            digest = hash_token(token)
-            kiosk = Kiosk.search([("token_hash", "=", digest)], limit=1)
-            if kiosk and hmac.compare_digest(kiosk.token_hash or "", digest):
-                return kiosk
+        kiosk = self._gov_find_by_token(token)
+        if kiosk:
+            return kiosk
         if address:
             try:
                 ip = ipaddress.ip_address(address)
