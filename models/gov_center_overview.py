@@ -154,7 +154,8 @@ class GovCenterOverview(models.Model):
             ),
             SQL(
                 "SELECT 430, 'citizen', 'bad_ratings_overdue', COUNT(*) FROM gov_service_rating "
-                "WHERE date_deadline < CURRENT_DATE AND counts_in_ledger"
+                "WHERE counts_in_ledger AND %s",
+                self.env["gov.service.rating"]._gov_overdue_sql(today),
             ),
             SQL(
                 "SELECT 440, 'citizen', 'policies_in_force', COUNT(*) FROM gov_policy_document "

@@ -354,12 +354,6 @@ class GovServiceRating(models.Model):
             rating.deadline_department_id = rating.department_id
             rating.deadline_user_id = rating.department_id.manager_id.user_id
 
-    @api.model
-    def _cron_update_overdue(self):
-        """Number of bad ratings whose verification or rectification is late
-        (the overdue flag is computed live from the stage deadline)."""
-        return self.sudo().search_count([("is_overdue", "=", True)])
-
     # ------------------------------------------------------------------
     # Monthly points ledger
     # ------------------------------------------------------------------

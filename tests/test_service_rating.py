@@ -90,7 +90,6 @@ class TestServiceRating(RatingFixtures, GovServiceCenterCase):
         late = self._rate(1)
         on_time = self._rate(1, date="2026-03-05 02:00:00")
         with freeze_time("2026-03-05"):
-            self.assertGreaterEqual(self.Rating._cron_update_overdue(), 1)
             self.assertTrue(late.is_overdue)
             self.assertIn(late, self.Rating.search([("is_overdue", "=", True)]))
             self.assertFalse(on_time.is_overdue)
