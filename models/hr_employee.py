@@ -96,8 +96,8 @@ class HrEmployee(models.Model):
         if "gov_face_consent" in vals and not vals["gov_face_consent"]:
             vals = dict(vals, gov_face_consent_date=False)
         res = super().write(vals)
-        if "department_id" in vals or "user_id" in vals:
-            # the service center record rules depend on users' departments
+        if "department_id" in vals or "user_id" in vals or "gov_window_id" in vals:
+            # the service center record rules depend on users' departments and windows
             self.env.registry.clear_cache()
         return res
 

@@ -232,6 +232,9 @@ class TestQueueTicketSecurity(GovQueueCase):
         self.assertEqual(Ticket.with_user(self.user_clerk).search([("id", "in", (mine | other).ids)]), mine)
         self.assertFalse(Ticket.with_user(self.user_internal).search([("id", "in", (mine | other).ids)]))
         self.assertEqual(Ticket.with_user(self.user_viewer).search_count([("id", "in", (mine | other).ids)]), 2)
+        # moved to a window of zone B: the clerk now sees zone B's queue
+        self.clerk.gov_window_id = self.window_b
+        self.assertEqual(Ticket.with_user(self.user_clerk).search([("id", "in", (mine | other).ids)]), other)
 
     def test_actions_check_the_callers_window(self):
         other_user = new_test_user(self.env, "gsc_clerk_b", groups="base.group_user")
