@@ -18,7 +18,7 @@ from odoo.http import request
 
 from ..models.gov_hall_kiosk import KIOSK_COOKIE
 from ..models.gov_settings import get_setting
-from .common import client_address
+from .common import LOOKUP_MAX_CONTENT_LENGTH, client_address
 from .common import parse_positive_int as _parse_positive_int
 from .form_guard import FormGuard
 
@@ -86,7 +86,7 @@ class GovHallController(http.Controller):
         return request.render("gov_service_center.hall_ticket_page", {"zones": self._zones()})
 
     @http.route("/hall/ticket", type="http", auth="public", website=True, sitemap=False,
-                methods=["POST"])
+                methods=["POST"], max_content_length=LOOKUP_MAX_CONTENT_LENGTH)
     def ticket_take(self, zone=None, priority=None, **kwargs):
         zone_id = _parse_positive_int(zone if isinstance(zone, str) else None)
         zone = self._zones().filtered(lambda z: z.id == zone_id) if zone_id else None

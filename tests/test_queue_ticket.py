@@ -183,6 +183,15 @@ class TestHallPages(HttpCase):
         self.assertEqual(self.env["gov.queue.ticket"].sudo().search([]).priority, "normal")
         self.assertEqual(self._count(), 1)
 
+    @mute_logger("odoo.http")
+    def test_large_body_refused_before_parsing(self):
+        response = self.url_open("/hall/ticket", data={
+            "csrf_token": self._csrf(), "zone": str(self.zone.id), "filler": "x" * 100_000,
+        })
+        self.assertEqual(response.status_code, 413)
+        self.assertNotIn("Traceback", response.text)
+        self.assertEqual(self._count(), 0)
+
     def test_display_shows_no_personal_data(self):
         ticket = self.env["gov.queue.ticket"].sudo().create({"zone_id": self.zone.id})
         ticket.with_user(self.env.ref("base.user_admin"))._gov_call(self.window)
