@@ -183,7 +183,8 @@ class GovIntermediaryDraw(models.Model):
                 raise UserError(
                     self.env._("The candidates and the commitment are set by the preparation.")
                 )
-            if "witness_number" in vals and any(draw.state != "prepared" for draw in self):
+            # (a draw that took place is refused by the register: frozen fields)
+            if "witness_number" in vals and any(draw.state == "draft" for draw in self):
                 raise UserError(self._witness_too_early_message())
             if {"name", "service_type_id"} & set(vals) and any(
                 draw.state == "prepared" for draw in self
