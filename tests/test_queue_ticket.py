@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 
 from ..models.gov_hall_kiosk import KIOSK_COOKIE, GovHallKiosk
 from ..models.gov_queue_ticket import GovQueueTicket
-from .common import GovQueueCase
+from .common import GovQueueCase, PublicFormMixin
 
 
 @tagged("post_install", "-at_install")
@@ -296,7 +296,7 @@ class TestQueueTicketSecurity(GovQueueCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRatingTicketState(HttpCase):
+class TestRatingTicketState(PublicFormMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -311,12 +311,10 @@ class TestRatingTicketState(HttpCase):
         self.assertEqual(response.status_code, 409)
         self.assertIn("o_gov_service_rating_not_served", response.text)
         # a form filled from another page cannot rate the waiting ticket either
-        page = self.url_open("/service-rating?window=R01").text
-        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-        stamp = page.split('name="gov_form_ts" value="')[1].split('"')[0]
-        response = self.url_open("/service-rating", data={
-            "csrf_token": csrf, "gov_form_ts": stamp, "ticket": ticket.access_token, "level": "1",
-        })
+        response = self.post_public_form(
+            "/service-rating", {"ticket": ticket.access_token, "level": "1"},
+            form_url="/service-rating?window=R01",
+        )
         self.assertEqual(response.status_code, 409)
         self.assertIn("o_gov_service_rating_not_served", response.text)
         self.assertFalse(self.env["gov.service.rating"].sudo().search_count(
