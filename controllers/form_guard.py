@@ -163,7 +163,9 @@ class FormGuard:
 
     def _captcha_required(self):
         since = fields.Datetime.now() - timedelta(days=1)
-        return bool(request.env["gov.form.submission"]._count(since, ip=self._ip()))
+        return bool(
+            request.env["gov.form.submission"]._count(since, ip=self._ip(), forms_only=True)
+        )
 
     def _new_captcha(self, submission_key):
         """A question bound to the rendered form (its submission key): its
@@ -272,7 +274,8 @@ class FormGuard:
             )
         # last column: any submission of the address today (captcha needed)
         counts = request.env["gov.form.submission"]._committed_counts(
-            [check for _reason, _param, check in checks] + [{"since": day, "ip": ip}]
+            [check for _reason, _param, check in checks]
+            + [{"since": day, "ip": ip, "forms_only": True}]
         )
         self._captcha_needed = bool(counts.pop())
         for (reason, param, _check), count in zip(checks, counts):

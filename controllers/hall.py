@@ -16,6 +16,7 @@ from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.gov_form_submission import NOT_FORM_KEYS
 from ..models.gov_hall_kiosk import KIOSK_COOKIE
 from ..models.gov_settings import get_setting
 from .common import LOOKUP_MAX_CONTENT_LENGTH, client_address
@@ -25,7 +26,7 @@ from .form_guard import FormGuard
 PRIORITIES = {"normal", "elderly", "disabled"}
 KIOSK_COOKIE_AGE = 10 * 365 * 24 * 3600
 # submission keys counting the tickets of devices that are not registered kiosks
-FORM_KEY, PRIORITY_FORM_KEY = "hall_ticket", "hall_ticket_priority"
+FORM_KEY, PRIORITY_FORM_KEY = NOT_FORM_KEYS
 
 
 class GovHallController(http.Controller):

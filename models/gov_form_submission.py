@@ -13,6 +13,12 @@ def _lock_id(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
+# Keys counted here that are not citizen forms: queue tickets taken on the
+# website are limited per address, but do not make the next form ask the
+# verification question.
+NOT_FORM_KEYS = ("hall_ticket", "hall_ticket_priority")
+
+
 class GovFormSubmission(models.Model):
     """Accepted submissions of the public forms, kept for rate limiting and
     to make the forms idempotent.
@@ -63,11 +69,14 @@ class GovFormSubmission(models.Model):
         return hmac.new(secret.encode(), phone.encode(), hashlib.sha256).hexdigest()
 
     @api.model
-    def _count(self, since, form_key=None, ip=None, phone_hash=None, scope=None):
-        """Submissions since ``since`` matching the given criteria."""
+    def _count(self, since, form_key=None, ip=None, phone_hash=None, scope=None, forms_only=False):
+        """Submissions since ``since`` matching the given criteria
+        (``forms_only``: citizen forms, not queue tickets taken on the website)."""
         domain = [("create_date", ">=", since)]
         if form_key:
             domain.append(("form_key", "=", form_key))
+        if forms_only:
+            domain.append(("form_key", "not in", NOT_FORM_KEYS))
         if ip:
             domain.append(("ip", "=", ip))
         if phone_hash:
@@ -98,8 +107,12 @@ class GovFormSubmission(models.Model):
             yield cr
 
     @api.model
-    def _count_condition(self, since, form_key=None, ip=None, phone_hash=None, scope=None):
+    def _count_condition(
+        self, since, form_key=None, ip=None, phone_hash=None, scope=None, forms_only=False
+    ):
         conditions = [SQL("create_date >= %s", since)]
+        if forms_only:
+            conditions.append(SQL("form_key NOT IN %s", NOT_FORM_KEYS))
         for name, value in (
             ("form_key", form_key), ("ip", ip), ("phone_hash", phone_hash), ("scope", scope)
         ):

@@ -375,6 +375,12 @@ class TestHallKiosk(HttpCase):
         self.assertEqual(len(tickets.filtered("is_priority")), 1)
         self.assertFalse(tickets.kiosk_id)
 
+    def test_ticket_does_not_make_forms_ask_the_captcha(self):
+        self.assertEqual(self._take().status_code, 200)
+        page = self.url_open("/consultation")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn('name="gov_captcha"', page.text)
+
     def test_registered_kiosk_is_not_limited(self):
         kiosk, token = self._register()
         self.assertNotEqual(kiosk.sudo().token_hash, token)
