@@ -9,7 +9,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.api import Transaction
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import retrying
-from odoo.modules.registry import Registry
+from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import BaseCase, HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -462,7 +462,9 @@ class TestQueueNumberingConcurrency(BaseCase):
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(repr(exc))
 
-        threads = [threading.Thread(target=take) for _i in range(self.THREADS)]
+        # the test runner holds the registry lock: let the threads' environments be built
+        self.patch(Registry, "_lock", DummyRLock())
+        threads = [threading.Thread(target=take, daemon=True) for _i in range(self.THREADS)]
         utc, local = datetime(2026, 3, 10, 2, 0), datetime(2026, 3, 10, 10, 0)
         with patch.object(GovQueueTicket, "_gov_local_now", lambda _self: (utc, local)), \
                 mute_logger("odoo.service.model", "odoo.sql_db"):
