@@ -79,6 +79,9 @@ class TestPunchConcurrency(BaseCase):
                 env = self._env(cr)
                 device = env["gov.attendance.device"].browse(device_id)
                 for batch in batches:
+                    # both requests have read the database (as the endpoint
+                    # does to check the token) before either writes
+                    cr.execute("SELECT id FROM gov_attendance_device WHERE id = %s", [device_id])
                     barrier.wait(timeout=60)
                     results.append(self._ingest(env, device, batch))
         except Exception as exc:  # noqa: BLE001 -- reported by the test
