@@ -47,9 +47,10 @@ def clean_search(value):
     return " ".join(value.split())[:SEARCH_MAX_LENGTH].strip()
 
 
-def find_public_record(model_name, slug, public_domain):
-    """Return the record of ``slug`` (sudo) if it matches ``public_domain``,
-    else raise 404: the lookup shared by the public detail pages."""
+def find_public_record(model_name, slug):
+    """Return the record of ``slug`` (sudo) if the website may show it (the
+    model's ``_gov_public_domain()``), else raise 404: the lookup shared by
+    the public detail pages."""
     try:
         _name, record_id = request.env["ir.http"]._unslug(slug or "")
     except (TypeError, ValueError):
@@ -58,7 +59,9 @@ def find_public_record(model_name, slug, public_domain):
     if not record_id:
         raise request.not_found()
     record = (
-        request.env[model_name].sudo().search([("id", "=", record_id)] + public_domain, limit=1)
+        request.env[model_name].sudo().search(
+            [("id", "=", record_id)] + request.env[model_name]._gov_public_domain(), limit=1
+        )
     )
     if not record:
         raise request.not_found()

@@ -45,7 +45,7 @@ def _track_guard():
 class GovComplaintWebsite(http.Controller):
     def _public_intermediaries(self):
         Intermediary = request.env["gov.intermediary"].sudo()
-        return Intermediary.search(Intermediary._public_domain(), order="name, id")
+        return Intermediary.search(Intermediary._gov_public_domain(), order="name, id")
 
     def _prepare_complaint_form_values(self, guard, values=None, error=None):
         render_values = dict(guard.render_values())

@@ -149,13 +149,9 @@ class GovConsultationWebsite(http.Controller):
         if kind == "consultation":
             item_id = _parse_positive_int(values.get("item_id"))
             if item_id:
-                item = (
-                    request.env["gov.approval.item"]
-                    .sudo()
-                    .search(
-                        [("id", "=", item_id), ("state", "=", "active"), ("is_published", "=", True)],
-                        limit=1,
-                    )
+                Item = request.env["gov.approval.item"].sudo()
+                item = Item.search(
+                    [("id", "=", item_id)] + Item._gov_public_domain(), limit=1
                 )
                 vals["item_id"] = item.id or False
                 if item and not vals.get("department_id"):
@@ -316,7 +312,7 @@ class GovConsultationWebsite(http.Controller):
     def consultation_answers(self, page=1, search="", **kw):
         page = _parse_positive_int(page, 1)
         search = _clean_search(search)
-        domain = [("is_published", "=", True)]
+        domain = request.env["gov.consultation"]._gov_public_domain()
         if search:
             domain += ["|", ("name", "ilike", search), ("question", "ilike", search)]
         Consultation = request.env["gov.consultation"].sudo()

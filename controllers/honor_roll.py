@@ -29,7 +29,7 @@ class GovHonorRoll(http.Controller):
     @http.route("/honor-roll", type="http", auth="public", website=True, sitemap=True)
     def honor_roll(self, month=None, **kwargs):
         Star = request.env["gov.service.star"].sudo()
-        domain = [("state", "=", "published")]
+        domain = Star._gov_public_domain()
         selected = _parse_month(month) if month else None
         if month and not selected:
             return request.render(
@@ -41,8 +41,9 @@ class GovHonorRoll(http.Controller):
         stars = Star.search(
             domain + [("month", "in", months)], order="month desc, rank, id"
         ) if months else Star.browse()
-        red_flags = request.env["gov.window.score"].sudo().search(
-            [("red_flag_published", "=", True), ("month", "in", months)], order="month desc, id"
+        WindowScore = request.env["gov.window.score"].sudo()
+        red_flags = WindowScore.search(
+            WindowScore._gov_public_domain() + [("month", "in", months)], order="month desc, id"
         ) if months else request.env["gov.window.score"].sudo().browse()
         entries = []
         for m in months:
@@ -74,9 +75,8 @@ class GovHonorRoll(http.Controller):
     @http.route("/honor-roll/photo/<string:star_id>", type="http", auth="public")
     def honor_roll_photo(self, star_id, **kwargs):
         star_id = _parse_positive_int(star_id)
-        star = request.env["gov.service.star"].sudo().search(
-            [("id", "=", star_id or 0), ("state", "=", "published")], limit=1
-        )
+        Star = request.env["gov.service.star"].sudo()
+        star = Star.search([("id", "=", star_id or 0)] + Star._gov_public_domain(), limit=1)
         if not star:
             return request.not_found()
         return request.env["ir.binary"]._get_image_stream_from(

@@ -27,7 +27,7 @@ class GovIntermediaryWebsite(http.Controller):
     )
     def intermediaries(self, search=None, **kwargs):
         Intermediary = request.env["gov.intermediary"].sudo()
-        base_domain = Intermediary._public_domain()
+        base_domain = Intermediary._gov_public_domain()
         providers = Intermediary.search(base_domain, order="name, id")
         # the types offered by published providers, with their counts
         types = providers.service_type_ids.filtered("active").sorted(
@@ -90,8 +90,9 @@ class GovIntermediaryWebsite(http.Controller):
         readonly=True,
     )
     def intermediaries_restricted(self, **kwargs):
-        restrictions = request.env["gov.credit.restriction"].sudo().search(
-            [("state", "=", "active")], order="date_start desc, id desc"
+        Restriction = request.env["gov.credit.restriction"].sudo()
+        restrictions = Restriction.search(
+            Restriction._gov_public_domain(), order="date_start desc, id desc"
         )
         return request.render(
             "gov_service_center.intermediaries_restricted_page", {"restrictions": restrictions}
@@ -108,8 +109,9 @@ class GovIntermediaryWebsite(http.Controller):
     def intermediaries_results(self, year, **kwargs):
         if not 2000 <= year <= 2100:
             raise request.not_found()
-        scores = request.env["gov.intermediary.year.score"].sudo().search(
-            [("year", "=", year), ("state", "=", "published")],
+        Score = request.env["gov.intermediary.year.score"].sudo()
+        scores = Score.search(
+            Score._gov_public_domain() + [("year", "=", year)],
             order="grade, weighted_score desc, id",
         )
         if not scores:
@@ -135,14 +137,15 @@ class GovIntermediaryWebsite(http.Controller):
     )
     def intermediaries_draws(self, **kwargs):
         Draw = request.env["gov.intermediary.draw"].sudo()
+        public = Draw._gov_public_domain()
         draws = Draw.search(
-            [("state", "=", "drawn"), ("website_published", "=", True)],
+            public + [("state", "=", "drawn")],
             order="date_draw desc, id desc",
             limit=200,
         )
         # commitments are public before the witness number is chosen
         prepared = Draw.search(
-            [("state", "=", "prepared"), ("website_published", "=", True)],
+            public + [("state", "=", "prepared")],
             order="date_prepared desc, id desc",
             limit=200,
         )

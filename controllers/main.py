@@ -20,18 +20,13 @@ ITEMS_PER_PAGE = 20
 _SAFE_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def _public_item_domain():
-    """The only items anyone may see on the website: active and published."""
-    return [("state", "=", "active"), ("is_published", "=", True)]
-
-
 class GovServiceItemWebsite(http.Controller):
     def sitemap_service_items(env, rule, qs):
         if not qs or qs.lower() in "/service-items":
             yield {"loc": "/service-items"}
 
     def sitemap_service_item_guides(env, rule, qs):
-        items = env["gov.approval.item"].sudo().search(_public_item_domain())
+        items = env["gov.approval.item"].sudo().search(env["gov.approval.item"]._gov_public_domain())
         slug = env["ir.http"]._slug
         for item in items:
             loc = f"/service-items/{slug(item)}"
@@ -77,7 +72,7 @@ class GovServiceItemWebsite(http.Controller):
     )
     def service_items(self, page=1, search=None, department=None, **kwargs):
         Item = request.env["gov.approval.item"].sudo()
-        base_domain = _public_item_domain()
+        base_domain = request.env["gov.approval.item"]._gov_public_domain()
         departments, types = self._get_catalog_filters(base_domain)
 
         search = _clean_search(search)
@@ -145,12 +140,12 @@ class GovServiceItemWebsite(http.Controller):
     # ------------------------------------------------------------------
     def _get_public_item(self, slug):
         """Return the active published item of ``slug`` (sudo) or raise 404."""
-        return find_public_record("gov.approval.item", slug, _public_item_domain())
+        return find_public_record("gov.approval.item", slug)
 
     def _prepare_guide_values(self, item):
         preconditions = item.precondition_ids.filtered(lambda p: p.state == "active")
         public_required_items = preconditions.required_item_id.filtered_domain(
-            _public_item_domain()
+            item._gov_public_domain()
         )
         online_url = item.online_url if item.online_available else False
         if online_url and not _SAFE_URL_RE.match(online_url.strip()):

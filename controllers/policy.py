@@ -12,11 +12,6 @@ POLICIES_PER_PAGE = 20
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
 
-def _public_policy_domain():
-    """The only policy documents anyone may see on the website."""
-    return [("is_published", "=", True)]
-
-
 class GovPolicyWebsite(http.Controller):
     def sitemap_policies(env, rule, qs):
         if not qs or qs.lower() in "/policies":
@@ -80,7 +75,7 @@ class GovPolicyWebsite(http.Controller):
     )
     def policies(self, page=1, search=None, category=None, issuer=None, year=None, state=None, **kw):
         Document = request.env["gov.policy.document"].sudo()
-        base_domain = _public_policy_domain()
+        base_domain = request.env["gov.policy.document"]._gov_public_domain()
         categories, issuers, years, states = self._get_policy_filters(base_domain)
 
         search = _clean_search(search)
@@ -145,7 +140,7 @@ class GovPolicyWebsite(http.Controller):
         return request.render("gov_service_center.policies_page", values)
 
     def _get_public_document(self, slug):
-        return find_public_record("gov.policy.document", slug, _public_policy_domain())
+        return find_public_record("gov.policy.document", slug)
 
     @http.route("/policies/<string:slug>", type="http", auth="public", website=True, sitemap=True)
     def policy_page(self, slug, **kwargs):
@@ -153,7 +148,7 @@ class GovPolicyWebsite(http.Controller):
         request.env["gov.policy.visit"].sudo()._count_visit(
             document, request.httprequest.remote_addr
         )
-        public = _public_policy_domain()
+        public = request.env["gov.policy.document"]._gov_public_domain()
         values = {
             "document": document,
             "main_object": document,

@@ -523,3 +523,11 @@ class GovApprovalItem(models.Model):
             "promised": calendar.add_working_days(date_accepted, self.promised_days, pauses),
             "statutory": calendar.add_working_days(date_accepted, self.statutory_days, pauses),
         }
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """The only items anyone may see on the website: active and published."""
+        return [("state", "=", "active"), ("is_published", "=", True)]

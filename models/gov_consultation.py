@@ -540,3 +540,11 @@ class GovConsultation(models.Model):
             {"rating": "satisfied", "rating_auto": True}
         )
         return records
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """Requests shown among the public answers: approved for publication."""
+        return [("is_published", "=", True)]

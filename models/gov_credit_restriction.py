@@ -119,3 +119,11 @@ class GovCreditRestriction(models.Model):
         )
         expired.action_lift(reason=self.env._("The restriction period has ended."))
         return True
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """Restrictions shown on the website: those in force."""
+        return [("state", "=", "active")]

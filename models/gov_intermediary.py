@@ -340,6 +340,6 @@ class GovIntermediary(models.Model):
         return domain
 
     @api.model
-    def _public_domain(self):
+    def _gov_public_domain(self):
         """The only intermediaries shown on the public directory."""
         return self._eligible_domain() + [("website_published", "=", True)]

@@ -345,3 +345,11 @@ class GovIntermediaryDraw(models.Model):
         self.write({"state": "cancelled"})
         self.sudo()._gov_register_bypass().write({"sealed_secret": False})
         return True
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """Draws shown on the website: their commitment once prepared, the winner once drawn."""
+        return [("state", "in", ("prepared", "drawn")), ("website_published", "=", True)]

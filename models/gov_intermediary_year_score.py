@@ -244,3 +244,11 @@ class GovIntermediaryYearScore(models.Model):
 
     def _gov_unlink_message(self):
         return self.env._("Published yearly scores are never deleted.")
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """Yearly scores shown on the website: published years only."""
+        return [("state", "=", "published")]

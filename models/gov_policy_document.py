@@ -268,3 +268,11 @@ class GovPolicyDocument(models.Model):
         return self.sudo().attachment_ids.filtered(
             lambda att: att.res_model == self._name and att.res_id == self.id and not att.res_field
         )
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """The only policy documents anyone may see on the website."""
+        return [("is_published", "=", True)]

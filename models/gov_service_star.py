@@ -161,3 +161,11 @@ class GovServiceStar(models.Model):
                 for position, ledger in enumerate(chosen, start=len(kept) + 1)
             ]
         )
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """Service stars shown on the honor roll."""
+        return [("state", "=", "published")]

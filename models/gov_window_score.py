@@ -119,3 +119,11 @@ class GovWindowScore(models.Model):
             raise UserError(self.env._("Only an administrator can publish the red-flag window."))
         self.write({"red_flag_published": False})
         return True
+
+    # ------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_public_domain(self):
+        """Window scores shown on the honor roll: published red flags."""
+        return [("red_flag_published", "=", True)]

@@ -149,7 +149,7 @@ class TestIntermediaryWebsite(HttpCase):
 
     def test_directory_query_count(self):
         Intermediary = self.env["gov.intermediary"]
-        public = Intermediary._public_domain()
+        public = Intermediary._gov_public_domain()
 
         def make_many(count):
             for _index in range(count):
