@@ -15,7 +15,6 @@ from . import gov_hall_zone
 from . import gov_service_window
 from . import gov_form_submission
 from . import gov_query_code_mixin
-from . import ir_http
 from . import gov_mailbox_leader
 from . import gov_consultation_template
 from . import gov_consultation_rule
@@ -43,7 +42,6 @@ from . import gov_attendance_device
 from . import hr_attendance
 from . import gov_attendance_punch
 from . import gov_attendance_day
-from . import ir_http
 from . import gov_hall_kiosk
 from . import gov_queue_counter
 from . import gov_queue_ticket
@@ -55,3 +53,4 @@ from . import gov_policy_visit
 from . import blog_post
 from . import gov_rating_indicator
 from . import gov_service_rating
+from . import ir_http

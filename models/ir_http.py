@@ -7,7 +7,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from odoo import models
 from odoo.http import Response, request
 
-from ..controllers.attendance import punch_error_response
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +34,8 @@ class IrHttp(models.AbstractModel):
     def _handle_error(cls, exception):
         # the terminal endpoint answers JSON even when the request fails
         # (concurrency failure after the retries, lost database connection)
+        from ..controllers.attendance import punch_error_response  # noqa: PLC0415 (import cycle)
+
         response = punch_error_response(exception)
         if response is not None:
             return response
