@@ -139,6 +139,21 @@ class DisciplineCase(GovServiceCenterCase):
 NOW = "2026-03-10 12:00:00"
 
 
+def hall_calendar(env):
+    """The hall's working hours: 9:00–12:00 and 13:30–17:30, Monday to Friday."""
+    return env["resource.calendar"].create({
+        "name": "Hall hours",
+        "tz": "Asia/Shanghai",
+        "attendance_ids": [
+            (5, 0, 0),
+            *[(0, 0, {"name": f"{d} am", "dayofweek": str(d), "hour_from": 9, "hour_to": 12,
+                      "day_period": "morning"}) for d in range(5)],
+            *[(0, 0, {"name": f"{d} pm", "dayofweek": str(d), "hour_from": 13.5,
+                      "hour_to": 17.5, "day_period": "afternoon"}) for d in range(5)],
+        ],
+    })
+
+
 class GovAttendanceCase(GovServiceCenterCase):
     @classmethod
     def setUpClass(cls):

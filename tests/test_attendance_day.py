@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import GovServiceCenterCase
+from .common import GovServiceCenterCase, hall_calendar
 
 
 @tagged("post_install", "-at_install")
@@ -15,17 +15,7 @@ class TestAttendanceDay(GovServiceCenterCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create({
-            "name": "Hall hours",
-            "tz": "Asia/Shanghai",
-            "attendance_ids": [
-                (5, 0, 0),
-                *[(0, 0, {"name": f"{d} am", "dayofweek": str(d), "hour_from": 9, "hour_to": 12,
-                          "day_period": "morning"}) for d in range(5)],
-                *[(0, 0, {"name": f"{d} pm", "dayofweek": str(d), "hour_from": 13.5, "hour_to": 17.5,
-                          "day_period": "afternoon"}) for d in range(5)],
-            ],
-        })
+        cls.calendar = hall_calendar(cls.env)
         zone = cls.env["gov.hall.zone"].create({"name": "Zone", "code": "ZT"})
         cls.window = cls.env["gov.service.window"].create(
             {"name": "W", "code": "WT", "zone_id": zone.id, "department_id": cls.dept_a.id}

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, GovAttendanceCase
+from .common import NOW, GovAttendanceCase, hall_calendar
 
 @tagged("post_install", "-at_install")
 class TestWindowStaff(GovAttendanceCase):
@@ -284,17 +284,7 @@ class TestPunchRederivation(GovAttendanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create({
-            "name": "Hall hours",
-            "tz": "Asia/Shanghai",
-            "attendance_ids": [
-                (5, 0, 0),
-                *[(0, 0, {"name": f"{d} am", "dayofweek": str(d), "hour_from": 9, "hour_to": 12,
-                          "day_period": "morning"}) for d in range(5)],
-                *[(0, 0, {"name": f"{d} pm", "dayofweek": str(d), "hour_from": 13.5,
-                          "hour_to": 17.5, "day_period": "afternoon"}) for d in range(5)],
-            ],
-        })
+        cls.calendar = hall_calendar(cls.env)
         cls.staff = cls.env["hr.employee"].create([
             {"name": f"Window Staff {badge}", "barcode": badge, "tz": "Asia/Shanghai",
              "resource_calendar_id": cls.calendar.id, "gov_window_id": cls.window.id,
