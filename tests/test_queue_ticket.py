@@ -13,7 +13,8 @@ from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import BaseCase, HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models.gov_hall_kiosk import KIOSK_COOKIE, GovHallKiosk
+from ..models.gov_device_token_mixin import GovDeviceTokenMixin
+from ..models.gov_hall_kiosk import KIOSK_COOKIE
 from ..models.gov_queue_ticket import GovQueueTicket
 from .common import GovQueueCase, PublicFormMixin
 
@@ -350,13 +351,13 @@ class TestHallKiosk(HttpCase):
 
     def _register(self, **vals):
         tokens = []
-        original = GovHallKiosk._gov_new_token
+        original = GovDeviceTokenMixin._gov_new_token
 
         def keep(kiosk):
             tokens.append(original(kiosk))
             return tokens[-1]
 
-        with patch.object(GovHallKiosk, "_gov_new_token", keep):
+        with patch.object(GovDeviceTokenMixin, "_gov_new_token", keep):
             kiosk = self.env["gov.hall.kiosk"].create({"code": "K9", "name": "Entrance", **vals})
         return kiosk, tokens[0]
 

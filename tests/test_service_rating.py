@@ -113,6 +113,7 @@ class TestServiceRating(RatingFixtures, GovServiceCenterCase):
     @mute_logger("odoo.sql_db")
     def test_one_rating_per_ticket(self):
         ticket = self.env["gov.queue.ticket"].sudo().create({"zone_id": self.zone.id})
+        ticket.write({"state": "done"})  # rated once served
         rating = self._rate(4, ticket_id=ticket.id)
         self.assertEqual(rating.ticket_id, ticket)
         # ratings without a ticket store NULL and never collide
@@ -404,7 +405,9 @@ class TestServiceRatingWebsite(RatingFixtures, PublicFormMixin, HttpCase):
         served = self.env["gov.queue.ticket"].sudo().create(
             {"zone_id": self.zone.id, "item_id": item.id}
         )
-        served.write({"window_id": self.window_b.id, "employee_id": self.employee_b.id})
+        served.write(
+            {"window_id": self.window_b.id, "employee_id": self.employee_b.id, "state": "done"}
+        )
         token = served.access_token
 
         csrf, stamp, _html = self._form_token(f"/service-rating?ticket={token}")
