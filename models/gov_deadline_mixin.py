@@ -38,7 +38,7 @@ class GovDeadlineMixin(models.AbstractModel):
     )
     deadline_user_id = fields.Many2one(
         "res.users",
-        string="Responsible User",
+        string="Deadline Owner",
         compute="_compute_deadline_responsible",
         store=True,
         index="btree_not_null",

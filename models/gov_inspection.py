@@ -92,7 +92,6 @@ class GovInspection(models.Model):
         string="Rectification Deadline", compute="_compute_date_deadline", store=True,
         tracking=True,
     )
-    rectification_deadline = fields.Date(related="date_deadline")
     rectification_state = fields.Selection(
         RECTIFICATION_STATE_SELECTION, required=True, default="none", tracking=True,
         index=True, copy=False,

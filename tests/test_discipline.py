@@ -46,7 +46,7 @@ class TestInspection(DisciplineCase):
             rectification_days=3, confirm=False,
         )
         expected = self.env["gov.calendar.day"].add_working_days(date(2026, 3, 6), 3)
-        self.assertEqual(inspection.rectification_deadline, expected)
+        self.assertEqual(inspection.date_deadline, expected)
         self.assertEqual(expected, date(2026, 3, 11))
         inspection.action_confirm()
         self.assertEqual(inspection.rectification_state, "pending")

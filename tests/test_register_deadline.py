@@ -214,7 +214,6 @@ class TestDeadlineMixin(RatingFixtures, DisciplineCase):
             confirm=False,
         )
         self.assertEqual(inspection.date_deadline, date(2026, 3, 11))
-        self.assertEqual(inspection.rectification_deadline, inspection.date_deadline)
         self.assertEqual(inspection.deadline_department_id, self.dept_b)
         self.assertEqual(inspection.deadline_user_id, self.staff_users[0])
         with freeze_time("2026-03-20"):
