@@ -193,3 +193,17 @@ class TestReportsPdf(ReportDataMixin, HttpCase):
         )
         self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestBarcodeImages(HttpCase):
+    """The QR code of the rating slip is a PNG served by /report/barcode."""
+
+    def test_rating_slip_qr_code_renders(self):
+        response = self.url_open(
+            "/report/barcode/?barcode_type=QR&value=https%3A%2F%2Fexample.org%2Fservice-rating"
+            "%3Fticket%3Dabc&width=200&height=200"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers.get("Content-Type"), "image/png")
+        self.assertTrue(response.content.startswith(b"\x89PNG\r\n\x1a\n"))
