@@ -130,12 +130,6 @@ class GovComplaint(models.Model):
     def _gov_deadline_depends(self):
         return ["date_deadline", "state"]
 
-    @api.depends("department_id", "user_id")
-    def _compute_deadline_responsible(self):
-        for complaint in self:
-            complaint.deadline_department_id = complaint.department_id
-            complaint.deadline_user_id = complaint.user_id
-
     @api.constrains("complainant_phone", "complainant_email", "channel")
     def _check_contact(self):
         for complaint in self:

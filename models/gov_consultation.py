@@ -282,12 +282,6 @@ class GovConsultation(models.Model):
     def _gov_deadline_depends(self):
         return ["date_deadline", "state"]
 
-    @api.depends("department_id", "user_id")
-    def _compute_deadline_responsible(self):
-        for record in self:
-            record.deadline_department_id = record.department_id
-            record.deadline_user_id = record.user_id
-
     @api.depends("state")
     def _compute_resolved_count(self):
         for record in self:

@@ -13,13 +13,18 @@ class GovDeadlineMixin(models.AbstractModel):
     The model sets ``date_deadline`` (usually computed with
     ``gov.calendar.day.add_working_days``), says which records are still open
     with :meth:`_gov_deadline_open_domain` and who answers for the deadline
-    with :meth:`_compute_deadline_responsible`. The mixin gives the overdue
+    with the field paths ``_gov_deadline_department_path`` and
+    ``_gov_deadline_user_path``. The mixin gives the overdue
     flag (computed and searchable), the working days left, and the SQL
     condition a set-based supervision job runs over the deadline columns.
     """
 
     _name = "gov.deadline.mixin"
     _description = "Record with a Legal Deadline"
+
+    # field paths of the department and of the user who answer for the deadline
+    _gov_deadline_department_path = "department_id"
+    _gov_deadline_user_path = "user_id"
 
     date_deadline = fields.Date(string="Deadline", index=True, copy=False)
     is_overdue = fields.Boolean(
@@ -68,12 +73,14 @@ class GovDeadlineMixin(models.AbstractModel):
         :meth:`_gov_deadline_open_domain`."""
         return ["date_deadline"]
 
+    @api.depends(
+        lambda self: [self._gov_deadline_department_path, self._gov_deadline_user_path]
+    )
     def _compute_deadline_responsible(self):
-        """Set ``deadline_department_id`` and ``deadline_user_id``; models
-        override it with their own ``@api.depends``."""
+        """Department and user read from the paths the model declares."""
         for record in self:
-            record.deadline_department_id = False
-            record.deadline_user_id = False
+            record.deadline_department_id = record.mapped(self._gov_deadline_department_path)[:1]
+            record.deadline_user_id = record.mapped(self._gov_deadline_user_path)[:1]
 
     # ------------------------------------------------------------------
     # Computes

@@ -28,6 +28,7 @@ class GovInspection(models.Model):
 
     _name = "gov.inspection"
     _description = "Discipline Inspection"
+    _gov_deadline_user_path = "employee_id.user_id"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
     ]
@@ -144,12 +145,6 @@ class GovInspection(models.Model):
     @api.model
     def _gov_deadline_depends(self):
         return ["date_deadline", "state", "rectification_state"]
-
-    @api.depends("department_id", "employee_id.user_id")
-    def _compute_deadline_responsible(self):
-        for inspection in self:
-            inspection.deadline_department_id = inspection.department_id
-            inspection.deadline_user_id = inspection.employee_id.user_id
 
     # ------------------------------------------------------------------
     # Constraints

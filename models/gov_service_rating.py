@@ -57,6 +57,7 @@ class GovServiceRating(models.Model):
 
     _name = "gov.service.rating"
     _description = "Service Rating"
+    _gov_deadline_user_path = "department_id.manager_id.user_id"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
     ]
@@ -347,12 +348,6 @@ class GovServiceRating(models.Model):
     @api.model
     def _gov_deadline_depends(self):
         return ["date_deadline", "appeal_state", "rectification_state"]
-
-    @api.depends("department_id.manager_id.user_id")
-    def _compute_deadline_responsible(self):
-        for rating in self:
-            rating.deadline_department_id = rating.department_id
-            rating.deadline_user_id = rating.department_id.manager_id.user_id
 
     # ------------------------------------------------------------------
     # Monthly points ledger
