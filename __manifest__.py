@@ -22,6 +22,7 @@
         "security/gov_service_center_security.xml",
         "security/gov_attendance_security.xml",
         "security/gov_queue_security.xml",
+        "security/gov_case_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/gov_calendar_day_data.xml",
@@ -106,6 +107,8 @@
         "views/gov_intermediary_portal_templates.xml",
         "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_intermediary_results_reports.xml",
+        "data/gov_case_data.xml",
+        "views/gov_case_views.xml",
     ],
     "demo": [
         "demo/website_demo.xml",

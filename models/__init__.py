@@ -45,6 +45,11 @@ from . import gov_attendance_day
 from . import gov_hall_kiosk
 from . import gov_queue_counter
 from . import gov_queue_ticket
+from . import gov_case_counter
+from . import gov_case
+from . import gov_case_material
+from . import gov_case_step
+from . import gov_case_pause
 from . import gov_center_overview
 from . import res_config_settings
 from . import gov_policy_category

@@ -110,6 +110,12 @@ class GovApprovalItem(models.Model):
     complaint_phone = fields.Char(string="Supervision Phone")
     online_available = fields.Boolean(string="Online Application")
     online_url = fields.Char(string="Online Application Link")
+    is_joint_handling = fields.Boolean(
+        string="Joint Handling",
+        help="Handled jointly by several departments (统一/联合办理): the statutory limit may "
+        "reach 45 working days and the extension 15 (Administrative Licensing Law, Art. 42).",
+        tracking=True,
+    )
     step_ids = fields.One2many(
         "gov.approval.step", "item_id", string="Process Steps", copy=True
     )

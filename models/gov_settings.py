@@ -40,6 +40,24 @@ DECLARATIONS = [
             help="Six-digit code of the city (GB/T 2260), e.g. 511400 for Meishan.",
             section="approval",
             pattern=r"\d{6}"),
+    # cases (working days; Administrative Licensing Law Art. 32, 42, 44)
+    Setting("case_number_pattern", "char", "{division}{yyyymmdd}{seq:06d}",
+            label="Case Number Pattern",
+            help="Pattern of case numbers. Placeholders: {division} (division code), "
+            "{yyyymmdd}, {yyyy}, {mm}, {dd} (day of receipt) and {seq} (number of the day, "
+            "e.g. {seq:06d}).", section="case"),
+    Setting("case_supplement_days", "int", 5, 1, 30, "Supplement Notice Time",
+            "Working days after receipt to send the one-time supplement notice; without "
+            "it the case counts as accepted on the day of receipt (Art. 32).", "case"),
+    Setting("case_extension_days", "int", 10, 0, 60, "Extension Limit",
+            "Working days an administrator may add once to a case (Art. 42).", "case"),
+    Setting("case_joint_extension_days", "int", 15, 0, 60, "Extension Limit (joint handling)",
+            "Working days an administrator may add once to a jointly handled case.", "case"),
+    Setting("case_delivery_days", "int", 10, 1, 60, "Delivery Time",
+            "Working days to deliver the decision after it is taken (Art. 44).", "case"),
+    Setting("case_overdue_points", "float", -2.0, -100.0, 0.0, "Points per Overdue Case",
+            "Points deducted from the case officer for each case decided after its "
+            "promised deadline.", "case"),
     # consultations and leader mailbox (working days)
     Setting("consultation_days", "int", 3, 1, 60, "Consultation Answer Time",
             "Working days to answer an online consultation.", "consultation"),

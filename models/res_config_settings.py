@@ -35,6 +35,13 @@ class ResConfigSettings(models.TransientModel):
     # Approval items
     gov_item_code_pattern = fields.Char(**_setting("item_code_pattern"))
     gov_division_code = fields.Char(**_setting("division_code"))
+    # Cases
+    gov_case_number_pattern = fields.Char(**_setting("case_number_pattern"))
+    gov_case_supplement_days = fields.Integer(**_setting("case_supplement_days"))
+    gov_case_extension_days = fields.Integer(**_setting("case_extension_days"))
+    gov_case_joint_extension_days = fields.Integer(**_setting("case_joint_extension_days"))
+    gov_case_delivery_days = fields.Integer(**_setting("case_delivery_days"))
+    gov_case_overdue_points = fields.Float(**_setting("case_overdue_points"))
     # Consultations and leader mailbox (working days)
     gov_consultation_days = fields.Integer(**_setting("consultation_days"))
     gov_mailbox_simple_days = fields.Integer(**_setting("mailbox_simple_days"))
@@ -83,6 +90,12 @@ class ResConfigSettings(models.TransientModel):
     gov_form_scope_ip_per_day = fields.Integer(**_setting("form_scope_ip_per_day"))
     gov_hall_ticket_ip_limit = fields.Integer(**_setting("hall_ticket_ip_limit"))
     gov_hall_ticket_ip_priority_limit = fields.Integer(**_setting("hall_ticket_ip_priority_limit"))
+
+    @api.constrains("gov_case_number_pattern")
+    def _check_gov_case_number_pattern(self):
+        for settings in self:
+            if settings.gov_case_number_pattern:
+                self.env["gov.case"]._check_number_pattern(settings.gov_case_number_pattern)
 
     @api.constrains("gov_item_code_pattern")
     def _check_gov_item_code_pattern(self):

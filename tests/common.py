@@ -412,3 +412,64 @@ class PublicFormMixin:
             thread.join(timeout + 10)
         self.env.invalidate_all()
         return results
+
+
+# ----------------------------------------------------------------------
+# Cases (办件)
+# ----------------------------------------------------------------------
+VALID_ID_NUMBER = "11010519491231002X"
+VALID_USCC = "91350100M000100Y43"
+
+
+class GovCaseCase(GovServiceCenterCase):
+    """An item of department A with materials and steps (one not counted), a
+    front-desk clerk, a portal applicant, and a factory of cases."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_front_desk = new_test_user(
+            cls.env, "gsc_front_desk", groups="gov_service_center.group_gov_front_desk"
+        )
+        cls.item = cls._create_item(
+            name="Construction Permit",
+            state="active",
+            online_available=True,
+            material_ids=[
+                (0, 0, {"name": "Application Form", "requirement": "required"}),
+                (0, 0, {"name": "Site Plan", "requirement": "required"}),
+                (0, 0, {"name": "Land Certificate", "requirement": "required",
+                        "may_supply_later": True}),
+                (0, 0, {"name": "Photos", "requirement": "optional"}),
+            ],
+            step_ids=[
+                (0, 0, {"name": "Review", "sequence": 10, "duration_days": 3}),
+                (0, 0, {"name": "Expert Review", "sequence": 20, "duration_days": 3,
+                        "counts_toward_limit": False}),
+                (0, 0, {"name": "Decision", "sequence": 30, "duration_days": 2}),
+            ],
+        )
+        cls.item_b = cls._create_item(
+            name="Housing Registration", department_id=cls.dept_b.id, state="active",
+        )
+
+    @classmethod
+    def _case_vals(cls, **vals):
+        defaults = {
+            "item_id": cls.item.id,
+            "applicant_type": "person",
+            "applicant_name": "张三",
+            "applicant_id_number": VALID_ID_NUMBER,
+            "contact_phone": "13800138000",
+        }
+        defaults.update(vals)
+        return defaults
+
+    @classmethod
+    def _new_case(cls, env=None, **vals):
+        return (env or cls.env)["gov.case"].create(cls._case_vals(**vals))
+
+    @staticmethod
+    def _receive_all(case):
+        case.material_line_ids.filtered(lambda line: line.state == "missing").action_mark_received()
+        return case

@@ -1,0 +1,886 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The case file (办件): one application for an approval item, from intake to
+delivery, with its legal deadlines (Administrative Licensing Law, Art. 32,
+42, 44, 45 and 82)."""
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .gov_center_time import center_date
+from .gov_consultation import EMAIL_RE, MOBILE_RE
+from .gov_identity import is_valid_id_number, normalize_id_number
+from .gov_intermediary import is_valid_uscc, normalize_uscc
+from .gov_settings import get_setting
+
+CASE_STATE_SELECTION = [
+    ("draft", "Draft"),
+    ("submitted", "Awaiting Review"),
+    ("supplement", "Awaiting Materials"),
+    ("accepted", "Accepted"),
+    ("rejected", "Not Accepted"),
+    ("approved", "Approved"),
+    ("denied", "Denied"),
+    ("withdrawn", "Withdrawn"),
+    ("delivered", "Delivered"),
+]
+
+CASE_CHANNEL_SELECTION = [
+    ("window", "Window"),
+    ("online", "Online"),
+    ("other", "Other"),
+]
+
+APPLICANT_TYPE_SELECTION = [
+    ("person", "Person"),
+    ("organization", "Organisation"),
+]
+
+EXTENSION_STATE_SELECTION = [
+    ("none", "None"),
+    ("requested", "Requested"),
+    ("approved", "Approved"),
+    ("refused", "Refused"),
+]
+
+# states in which the applicant's file is still being received
+INTAKE_STATES = ("draft", "submitted", "supplement")
+# states before a decision: the applicant may still withdraw
+UNDECIDED_STATES = ("draft", "submitted", "supplement", "accepted")
+# notices printed for a case, each numbered by its own sequence
+NOTICE_KINDS = ("acceptance", "supplement", "rejection", "decision", "delivery")
+
+_PATTERN_FIELD_RE = re.compile(r"{(\w+)(?::[^}]*)?}")
+_PATTERN_KEYS = {"division", "yyyymmdd", "yyyy", "mm", "dd", "seq"}
+
+
+class GovCase(models.Model):
+    _name = "gov.case"
+    _description = "Case"
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "portal.mixin",
+        "gov.register.mixin", "gov.deadline.mixin",
+    ]
+    _order = "date_received desc, id desc"
+    _rec_names_search = ["name", "applicant_name"]
+    _gov_deadline_department_path = "department_id"
+    _gov_deadline_user_path = "user_id"
+    _gov_workflow_fields = (
+        "state", "date_received", "date_accepted", "date_decided", "date_delivered",
+        "extension_days", "extension_state", "is_deemed_accepted", "date_supplement_notice",
+        "date_withdrawn",
+    )
+    _gov_frozen_fields = (
+        "name", "item_id", "channel", "applicant_type", "applicant_name",
+        "applicant_id_number", "applicant_uscc", "partner_id",
+    )
+
+    name = fields.Char(
+        string="Case Number", required=True, readonly=True, copy=False, index=True,
+        default="/",
+    )
+    item_id = fields.Many2one(
+        "gov.approval.item", string="Approval Item", required=True, index=True,
+        tracking=True, ondelete="restrict",
+        domain="[('state', '=', 'active')]",
+    )
+    department_id = fields.Many2one(
+        "hr.department", string="Department", compute="_compute_department_id",
+        store=True, readonly=False, index=True, tracking=True, precompute=True,
+        help="Department that handles the case: the item's department, unless the "
+        "front desk dispatched it elsewhere.",
+    )
+    channel = fields.Selection(
+        CASE_CHANNEL_SELECTION, required=True, default="window", index=True, tracking=True,
+    )
+    applicant_type = fields.Selection(
+        APPLICANT_TYPE_SELECTION, string="Applicant Type", required=True, default="person",
+    )
+    applicant_name = fields.Char(string="Applicant", required=True, tracking=True)
+    applicant_id_number = fields.Char(
+        string="ID Number", help="18-character citizen identity number (GB 11643).",
+    )
+    applicant_uscc = fields.Char(
+        string="Unified Social Credit Code",
+        help="18-character unified social credit code of the organisation (GB 32100).",
+    )
+    contact_phone = fields.Char(string="Contact Mobile", required=True)
+    contact_email = fields.Char(string="Contact Email")
+    partner_id = fields.Many2one(
+        "res.partner", string="Portal Applicant", index="btree_not_null", ondelete="restrict",
+        help="Portal user who applied online; they follow the case on their portal.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Case Officer", index=True, tracking=True,
+        domain=[("share", "=", False)],
+    )
+    receiver_id = fields.Many2one(
+        "res.users", string="Received By", readonly=True, copy=False,
+        default=lambda self: self.env.user if not self.env.user.share else False,
+    )
+    state = fields.Selection(
+        CASE_STATE_SELECTION, required=True, default="draft", index=True, tracking=True,
+        copy=False,
+    )
+    description = fields.Text(string="Application Summary")
+
+    # dates
+    date_received = fields.Datetime(
+        string="Received On", readonly=True, copy=False, index=True, tracking=True,
+    )
+    date_received_day = fields.Date(
+        string="Day Received", compute="_compute_date_received_day", store=True, index=True,
+        help="Day of receipt in the center's time zone.",
+    )
+    date_supplement_notice = fields.Date(
+        string="Supplement Notice On", readonly=True, copy=False, tracking=True,
+    )
+    date_supplement_limit = fields.Date(
+        string="Supplement Notice Due", compute="_compute_date_supplement_limit", store=True,
+        help="Last day to tell the applicant at once every missing material (5 working "
+        "days after receipt). Without a notice by then, the case counts as accepted on "
+        "the day of receipt (Administrative Licensing Law, Art. 32).",
+    )
+    date_accepted = fields.Date(string="Accepted On", readonly=True, copy=False, tracking=True)
+    is_deemed_accepted = fields.Boolean(
+        string="Deemed Accepted", readonly=True, copy=False,
+        help="No supplement notice within 5 working days: the case counts as accepted on "
+        "the day the materials arrived (Art. 32).",
+    )
+    promised_days = fields.Integer(
+        string="Promised Time Limit", readonly=True, copy=False,
+        help="Working days promised by the center, copied from the item at acceptance.",
+    )
+    statutory_days = fields.Integer(
+        string="Statutory Time Limit", readonly=True, copy=False,
+        help="Working days allowed by law, copied from the item at acceptance.",
+    )
+    date_deadline = fields.Date(
+        string="Promised Deadline", compute="_compute_deadlines", store=True, index=True,
+        copy=False,
+    )
+    date_deadline_statutory = fields.Date(
+        string="Statutory Deadline", compute="_compute_deadlines", store=True, copy=False,
+    )
+    date_decided = fields.Date(string="Decided On", readonly=True, copy=False, tracking=True)
+    date_delivery_deadline = fields.Date(
+        string="Delivery Due", compute="_compute_delivery", store=True, copy=False,
+        help="The decision must be delivered within 10 working days (Art. 44).",
+    )
+    date_delivered = fields.Date(string="Delivered On", readonly=True, copy=False, tracking=True)
+    is_delivery_late = fields.Boolean(
+        string="Delivered Late", compute="_compute_delivery", store=True, copy=False,
+    )
+    date_withdrawn = fields.Date(string="Withdrawn On", readonly=True, copy=False)
+    working_days_used = fields.Integer(
+        string="Working Days Used", compute="_compute_working_days_used", store=True,
+        help="Working days from acceptance to decision, pauses excluded.",
+    )
+    is_on_time = fields.Boolean(
+        string="Decided on Time", compute="_compute_working_days_used", store=True,
+    )
+
+    # extension (Art. 42)
+    extension_days = fields.Integer(
+        string="Extension (working days)", readonly=True, copy=False, tracking=True,
+    )
+    extension_requested_days = fields.Integer(string="Extension Requested", copy=False)
+    extension_reason = fields.Text(string="Extension Reason", copy=False, tracking=True)
+    extension_state = fields.Selection(
+        EXTENSION_STATE_SELECTION, string="Extension", default="none", required=True,
+        copy=False, tracking=True,
+    )
+    extension_approver_id = fields.Many2one(
+        "res.users", string="Extension Approved By", readonly=True, copy=False,
+    )
+
+    # outcome
+    rejection_reason = fields.Text(string="Reasons for Not Accepting", copy=False, tracking=True)
+    decision_note = fields.Text(
+        string="Decision Reasons", copy=False, tracking=True,
+        help="Grounds of the decision; mandatory for a denial.",
+    )
+    withdrawal_reason = fields.Text(copy=False)
+    date_review_limit = fields.Date(
+        string="Administrative Review Until", compute="_compute_remedies", store=True,
+        help="The applicant may apply for administrative review (复议) within 60 days.",
+    )
+    date_lawsuit_limit = fields.Date(
+        string="Lawsuit Until", compute="_compute_remedies", store=True,
+        help="The applicant may sue (诉讼) within 6 months.",
+    )
+
+    # notices
+    notice_acceptance_no = fields.Char(string="Acceptance Notice No.", readonly=True, copy=False)
+    notice_supplement_no = fields.Char(string="Supplement Notice No.", readonly=True, copy=False)
+    notice_rejection_no = fields.Char(string="Rejection Notice No.", readonly=True, copy=False)
+    notice_decision_no = fields.Char(string="Decision No.", readonly=True, copy=False)
+    notice_delivery_no = fields.Char(string="Delivery Receipt No.", readonly=True, copy=False)
+
+    # lines
+    material_line_ids = fields.One2many("gov.case.material", "case_id", string="Materials")
+    step_ids = fields.One2many("gov.case.step", "case_id", string="Process Steps")
+    pause_ids = fields.One2many("gov.case.pause", "case_id", string="Pauses")
+    current_step_id = fields.Many2one(
+        "gov.case.step", string="Current Step", compute="_compute_current_step",
+    )
+    missing_material_count = fields.Integer(compute="_compute_material_counts")
+    is_paused = fields.Boolean(string="Paused", compute="_compute_is_paused", store=True)
+    submission_key = fields.Char(readonly=True, copy=False, index="btree_not_null")
+
+    _sql_constraints = [
+        ("name_unique", "unique(name)", "The case number must be unique."),
+        ("submission_key_unique", "unique(submission_key)",
+         "This application was already submitted."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("item_id")
+    def _compute_department_id(self):
+        for case in self:
+            if case.item_id and not case.department_id:
+                case.department_id = case.item_id.department_id
+
+    @api.depends("date_received")
+    def _compute_date_received_day(self):
+        for case in self:
+            case.date_received_day = center_date(self.env, case.date_received) or False
+
+    @api.depends("date_received_day")
+    def _compute_date_supplement_limit(self):
+        Calendar = self.env["gov.calendar.day"]
+        days = get_setting(self.env, "case_supplement_days")
+        for case in self:
+            case.date_supplement_limit = (
+                Calendar.add_working_days(case.date_received_day, days)
+                if case.date_received_day else False
+            )
+
+    def _pause_periods(self, today=None):
+        """Periods that do not count, an open pause running until today."""
+        self.ensure_one()
+        today = today or self._gov_today()
+        return [(p.date_start, p.date_end or today) for p in self.pause_ids if p.date_start]
+
+    @api.depends(
+        "date_accepted", "promised_days", "statutory_days", "extension_days",
+        "pause_ids.date_start", "pause_ids.date_end",
+    )
+    def _compute_deadlines(self):
+        Calendar = self.env["gov.calendar.day"]
+        today = self._gov_today()
+        for case in self:
+            if not case.date_accepted:
+                case.date_deadline = case.date_deadline_statutory = False
+                continue
+            pauses = case._pause_periods(today)
+            extra = case.extension_days
+            case.date_deadline = Calendar.add_working_days(
+                case.date_accepted, case.promised_days + extra, pauses
+            )
+            case.date_deadline_statutory = Calendar.add_working_days(
+                case.date_accepted, case.statutory_days + extra, pauses
+            )
+
+    @api.depends("state", "date_decided", "date_delivered")
+    def _compute_delivery(self):
+        Calendar = self.env["gov.calendar.day"]
+        days = get_setting(self.env, "case_delivery_days")
+        for case in self:
+            due = (
+                Calendar.add_working_days(case.date_decided, days)
+                if case.date_decided and case.state in ("approved", "denied", "delivered")
+                else False
+            )
+            case.date_delivery_deadline = due
+            case.is_delivery_late = bool(due and case.date_delivered and case.date_delivered > due)
+
+    @api.depends("date_accepted", "date_decided", "date_deadline", "pause_ids.date_end")
+    def _compute_working_days_used(self):
+        Calendar = self.env["gov.calendar.day"]
+        for case in self:
+            if case.date_accepted and case.date_decided:
+                case.working_days_used = Calendar.working_days_between(
+                    case.date_accepted, case.date_decided, case._pause_periods(case.date_decided)
+                )
+                case.is_on_time = bool(
+                    case.date_deadline and case.date_decided <= case.date_deadline
+                )
+            else:
+                case.working_days_used = 0
+                case.is_on_time = False
+
+    @api.depends("state", "date_decided")
+    def _compute_remedies(self):
+        for case in self:
+            if case.state in ("rejected", "denied", "delivered") and case.date_decided:
+                case.date_review_limit = case.date_decided + relativedelta(days=60)
+                case.date_lawsuit_limit = case.date_decided + relativedelta(months=6)
+            else:
+                case.date_review_limit = case.date_lawsuit_limit = False
+
+    @api.depends("step_ids.state")
+    def _compute_current_step(self):
+        for case in self:
+            case.current_step_id = case.step_ids.filtered(lambda s: s.state == "running")[:1]
+
+    @api.depends("material_line_ids.state")
+    def _compute_material_counts(self):
+        for case in self:
+            case.missing_material_count = len(
+                case.material_line_ids.filtered(lambda line: line.state == "missing")
+            )
+
+    @api.depends("pause_ids.date_start", "pause_ids.date_end")
+    def _compute_is_paused(self):
+        for case in self:
+            case.is_paused = any(p.date_start and not p.date_end for p in case.pause_ids)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for case in self:
+            case.access_url = f"/my/cases/{case.id}"
+
+    # ------------------------------------------------------------------
+    # Deadline (gov.deadline.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_deadline_open_domain(self):
+        return [("state", "=", "accepted")]
+
+    @api.model
+    def _gov_deadline_depends(self):
+        return ["date_deadline", "state"]
+
+    def _gov_frozen_records(self):
+        return self.filtered(lambda case: case.state not in INTAKE_STATES)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("applicant_type", "applicant_id_number", "applicant_uscc")
+    def _check_applicant_identity(self):
+        today = self._gov_today()
+        for case in self:
+            if case.applicant_type == "person":
+                if not is_valid_id_number(case.applicant_id_number, today):
+                    raise ValidationError(self.env._(
+                        "The ID number %(number)s is not a valid citizen identity number "
+                        "(18 characters, check digit of GB 11643, real birth date).",
+                        number=case.applicant_id_number or "",
+                    ))
+            elif not is_valid_uscc(case.applicant_uscc):
+                raise ValidationError(self.env._(
+                    "The code %(code)s is not a valid unified social credit code (GB 32100).",
+                    code=case.applicant_uscc or "",
+                ))
+
+    @api.constrains("contact_phone", "contact_email")
+    def _check_contact(self):
+        for case in self:
+            if not MOBILE_RE.match(case.contact_phone or ""):
+                raise ValidationError(self.env._(
+                    "The contact mobile number must be an 11-digit mainland mobile number."
+                ))
+            if case.contact_email and not EMAIL_RE.match(case.contact_email):
+                raise ValidationError(self.env._("The contact email address is not valid."))
+
+    @api.constrains("extension_requested_days", "extension_days")
+    def _check_extension_days(self):
+        for case in self:
+            limit = case._extension_limit()
+            for days in (case.extension_requested_days, case.extension_days):
+                if days < 0 or days > limit:
+                    raise ValidationError(self.env._(
+                        "An extension is at most %(limit)s working days for this item.",
+                        limit=limit,
+                    ))
+
+    def _check_item_active(self):
+        for case in self:
+            if case.item_id.state != "active":
+                raise ValidationError(self.env._(
+                    "The approval item %(item)s is not active: no application can be received "
+                    "for it.", item=case.item_id.display_name,
+                ))
+
+    # ------------------------------------------------------------------
+    # Numbering
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_number_pattern(self, pattern):
+        keys = set(_PATTERN_FIELD_RE.findall(pattern or ""))
+        if "seq" not in keys or not keys <= _PATTERN_KEYS:
+            raise ValidationError(self.env._(
+                "The case number pattern must contain {seq} and may use only {division}, "
+                "{yyyymmdd}, {yyyy}, {mm} and {dd}."
+            ))
+        try:
+            pattern.format(division="511400", yyyymmdd="20260101", yyyy="2026", mm="01",
+                           dd="01", seq=1)
+        except (ValueError, IndexError, KeyError) as error:
+            raise ValidationError(self.env._(
+                "The case number pattern is not valid: %(error)s", error=error
+            )) from error
+
+    @api.model
+    def _next_case_numbers(self, count, day=None):
+        """Reserve ``count`` case numbers for ``day`` (the center's today) in
+        one statement; numbers are never reused."""
+        if count <= 0:
+            return []
+        day = day or self._gov_today()
+        pattern = get_setting(self.env, "case_number_pattern")
+        self._check_number_pattern(pattern)
+        division = get_setting(self.env, "division_code")
+        last = self.env["gov.case.counter"]._gov_reserve(day, count)
+        return [
+            pattern.format(
+                division=division, yyyymmdd=day.strftime("%Y%m%d"), yyyy=day.strftime("%Y"),
+                mm=day.strftime("%m"), dd=day.strftime("%d"), seq=seq,
+            )
+            for seq in range(last - count + 1, last + 1)
+        ]
+
+    @api.model
+    def _gov_notice_number(self, kind):
+        return self.env["ir.sequence"].sudo().next_by_code(f"gov.case.notice.{kind}")
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model
+    def _normalize_vals(self, vals):
+        if vals.get("applicant_id_number"):
+            vals["applicant_id_number"] = normalize_id_number(vals["applicant_id_number"])
+        if vals.get("applicant_uscc"):
+            vals["applicant_uscc"] = normalize_uscc(vals["applicant_uscc"])
+        if vals.get("contact_phone"):
+            vals["contact_phone"] = re.sub(r"[\s-]+", "", vals["contact_phone"]).removeprefix("+86")
+        if vals.get("contact_email"):
+            vals["contact_email"] = vals["contact_email"].strip()
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._normalize_vals(dict(vals)) for vals in vals_list]
+        numbers = iter(self._next_case_numbers(
+            sum(1 for vals in vals_list if vals.get("name", "/") == "/")
+        ))
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = next(numbers)
+            if vals.get("state", "draft") != "draft" and not self._gov_register_bypassed():
+                raise UserError(self.env._("A new case starts as a draft."))
+        cases = super().create(vals_list)
+        cases._check_item_active()
+        cases.filtered(lambda case: not case.material_line_ids)._copy_item_materials()
+        return cases
+
+    def write(self, vals):
+        vals = self._normalize_vals(dict(vals))
+        if "item_id" in vals and self.filtered(lambda case: case.state not in INTAKE_STATES):
+            raise UserError(self.env._("The item of a case cannot change once it is accepted."))
+        result = super().write(vals)
+        if "item_id" in vals:
+            self._check_item_active()
+        return result
+
+    def _copy_item_materials(self):
+        """Copy each item's material list into the case lines."""
+        lines = []
+        for case in self:
+            for material in case.item_id.material_ids:
+                lines.append({
+                    "case_id": case.id,
+                    "material_id": material.id,
+                    "state": "missing",
+                })
+        if lines:
+            self.env["gov.case.material"].sudo().create(lines)
+
+    # ------------------------------------------------------------------
+    # Workflow helpers
+    # ------------------------------------------------------------------
+    def _extension_limit(self):
+        self.ensure_one()
+        key = "case_joint_extension_days" if self.item_id.is_joint_handling else "case_extension_days"
+        return get_setting(self.env, key)
+
+    def _check_state(self, states, action):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for case in self:
+            if case.state not in states:
+                raise UserError(self.env._(
+                    "Case %(case)s is %(state)s: it cannot be %(action)s.",
+                    case=case.name, state=labels[case.state], action=action,
+                ))
+
+    def _set_workflow(self, vals):
+        return self._gov_register_bypass().write(vals)
+
+    def _required_lines_missing(self):
+        """Lines that block acceptance: required, not yet received and not
+        allowed to follow later."""
+        self.ensure_one()
+        return self.material_line_ids.filtered(
+            lambda line: line.state == "missing" and line.requirement == "required"
+            and not line.may_supply_later
+        )
+
+    def _deemed_accepted_due(self, today=None):
+        """True when the five working days to ask for a supplement have passed
+        without a notice (Art. 32)."""
+        self.ensure_one()
+        today = today or self._gov_today()
+        return bool(
+            self.date_supplement_limit and not self.date_supplement_notice
+            and today > self.date_supplement_limit
+        )
+
+    def _notify_applicant(self, body):
+        """Record in the case what the applicant was told, and send it to the
+        portal applicant."""
+        for case in self:
+            case.message_post(
+                body=body,
+                partner_ids=case.partner_id.ids,
+                message_type="comment" if case.partner_id else "notification",
+                subtype_xmlid="mail.mt_comment" if case.partner_id else "mail.mt_note",
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        """Draft → awaiting review: the file is received (date of receipt)."""
+        self._check_state(("draft",), self.env._("submitted"))
+        self._check_item_active()
+        self._set_workflow({"state": "submitted", "date_received": fields.Datetime.now()})
+        for case in self:
+            case.message_post(body=self.env._("Application received."), subtype_xmlid="mail.mt_note")
+        return True
+
+    def action_dispatch(self, department=None, user=None):
+        """The front desk sends the case to the handling department (and
+        officer); the officer gets an activity."""
+        self._check_state(INTAKE_STATES + ("accepted",), self.env._("dispatched"))
+        vals = {}
+        if department:
+            vals["department_id"] = department.id
+        if user:
+            vals["user_id"] = user.id
+        if vals:
+            self.write(vals)
+        for case in self.filtered("user_id"):
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=case.user_id.id,
+                date_deadline=case.date_deadline or case.date_supplement_limit or self._gov_today(),
+                summary=self.env._("Handle case %(case)s", case=case.name),
+            )
+        return True
+
+    def action_request_supplement(self):
+        """One-time supplement notice listing every missing material, within
+        five working days of receipt (Art. 32)."""
+        self._check_state(("submitted",), self.env._("sent a supplement notice"))
+        today = self._gov_today()
+        for case in self:
+            if case.date_supplement_notice:
+                raise UserError(self.env._(
+                    "Case %(case)s already had its one-time supplement notice: every missing "
+                    "material must be asked for at once.", case=case.name,
+                ))
+            if case._deemed_accepted_due(today):
+                raise UserError(self.env._(
+                    "More than %(days)s working days have passed since receipt without a "
+                    "supplement notice: case %(case)s counts as accepted on the day of receipt.",
+                    days=get_setting(self.env, "case_supplement_days"), case=case.name,
+                ))
+            missing = case.material_line_ids.filtered(lambda line: line.state == "missing")
+            if not missing:
+                raise UserError(self.env._(
+                    "Mark the missing materials of case %(case)s before sending the notice.",
+                    case=case.name,
+                ))
+            case._set_workflow({
+                "state": "supplement",
+                "date_supplement_notice": today,
+                "notice_supplement_no": self._gov_notice_number("supplement"),
+            })
+            case._notify_applicant(self.env._(
+                "Supplement notice %(number)s: please supply at once: %(materials)s",
+                number=case.notice_supplement_no,
+                materials="; ".join(missing.mapped("name")),
+            ))
+        return True
+
+    def action_supplement_received(self):
+        """The applicant supplied what the notice asked: back to review."""
+        self._check_state(("supplement",), self.env._("returned to review"))
+        for case in self:
+            missing = case.material_line_ids.filtered(lambda line: line.state == "missing")
+            if missing:
+                raise UserError(self.env._(
+                    "Case %(case)s still misses: %(materials)s",
+                    case=case.name, materials="; ".join(missing.mapped("name")),
+                ))
+            case._set_workflow({"state": "submitted"})
+            case.message_post(
+                body=self.env._("Supplemented materials received."), subtype_xmlid="mail.mt_note"
+            )
+        return True
+
+    def action_accept(self):
+        """Accept the application: deadlines start, steps are created. After
+        five working days without a supplement notice the acceptance dates
+        back to the day of receipt (Art. 32)."""
+        self._check_state(("submitted",), self.env._("accepted"))
+        today = self._gov_today()
+        for case in self:
+            missing = case._required_lines_missing()
+            if missing and not case._deemed_accepted_due(today):
+                raise UserError(self.env._(
+                    "Case %(case)s cannot be accepted: required materials are missing: "
+                    "%(materials)s. Send the one-time supplement notice instead.",
+                    case=case.name, materials="; ".join(missing.mapped("name")),
+                ))
+            case._accept(deemed=case._deemed_accepted_due(today), today=today)
+        return True
+
+    def _accept(self, deemed=False, today=None):
+        today = today or self._gov_today()
+        for case in self:
+            item = case.item_id
+            case._set_workflow({
+                "state": "accepted",
+                "date_accepted": case.date_received_day if deemed else today,
+                "is_deemed_accepted": deemed,
+                "promised_days": item.promised_days,
+                "statutory_days": item.statutory_days,
+                "notice_acceptance_no": self._gov_notice_number("acceptance"),
+            })
+            case._create_steps()
+            if deemed:
+                body = self.env._(
+                    "No supplement notice within %(days)s working days: the application counts "
+                    "as accepted on the day of receipt, %(date)s.",
+                    days=get_setting(self.env, "case_supplement_days"), date=case.date_accepted,
+                )
+            else:
+                body = self.env._(
+                    "Application accepted (notice %(number)s). Promised deadline %(deadline)s.",
+                    number=case.notice_acceptance_no, deadline=case.date_deadline,
+                )
+            case._notify_applicant(body)
+
+    def _create_steps(self):
+        Step = self.env["gov.case.step"].sudo()
+        vals_list = []
+        for case in self.filtered(lambda c: not c.step_ids):
+            for step in case.item_id.step_ids.sorted("sequence"):
+                vals_list.append({
+                    "case_id": case.id,
+                    "approval_step_id": step.id,
+                    "name": step.name,
+                    "sequence": step.sequence,
+                    "counts_toward_limit": step.counts_toward_limit,
+                    "user_id": case.user_id.id,
+                })
+        steps = Step.create(vals_list)
+        for case in self:
+            first = steps.filtered(lambda s, c=case: s.case_id == c)[:1]
+            if first:
+                first._start()
+
+    @api.model
+    def _cron_deemed_acceptance(self):
+        """Accept the cases left without a supplement notice for more than five
+        working days; recompute deadlines of paused cases (the open pause runs
+        until today)."""
+        today = self._gov_today()
+        due = self.sudo().search([
+            ("state", "=", "submitted"),
+            ("date_supplement_notice", "=", False),
+            ("date_supplement_limit", "<", today),
+        ])
+        due._accept(deemed=True, today=today)
+        paused = self.sudo().search([("state", "=", "accepted"), ("is_paused", "=", True)])
+        if paused:
+            self.env.add_to_compute(self._fields["date_deadline"], paused)
+            self.env.add_to_compute(self._fields["date_deadline_statutory"], paused)
+            paused.flush_recordset(["date_deadline", "date_deadline_statutory"])
+        return len(due)
+
+    def action_reject(self):
+        """Not accepted (不予受理), with reasons and the applicant's remedies."""
+        self._check_state(("submitted", "supplement"), self.env._("refused"))
+        for case in self:
+            if not (case.rejection_reason or "").strip():
+                raise UserError(self.env._(
+                    "Give the reasons for not accepting case %(case)s.", case=case.name
+                ))
+            case._set_workflow({
+                "state": "rejected",
+                "date_decided": self._gov_today(),
+                "notice_rejection_no": self._gov_notice_number("rejection"),
+            })
+            case._notify_applicant(self.env._(
+                "Your application is not accepted (notice %(number)s): %(reason)s. You may apply "
+                "for administrative review within 60 days or sue within 6 months.",
+                number=case.notice_rejection_no, reason=case.rejection_reason,
+            ))
+        return True
+
+    def _check_decidable(self):
+        self._check_state(("accepted",), self.env._("decided"))
+        for case in self:
+            if case.is_paused:
+                raise UserError(self.env._(
+                    "Case %(case)s is paused: end the pause before deciding.", case=case.name
+                ))
+
+    def _decide(self, state):
+        today = self._gov_today()
+        for case in self:
+            case.step_ids.filtered(lambda s: s.state == "running")._finish(today)
+            case._set_workflow({
+                "state": state,
+                "date_decided": today,
+                "notice_decision_no": self._gov_notice_number("decision"),
+            })
+
+    def action_approve(self):
+        """Grant the licence (准予许可)."""
+        self._check_decidable()
+        self._decide("approved")
+        for case in self:
+            case._notify_applicant(self.env._(
+                "Your application is approved (decision %(number)s).",
+                number=case.notice_decision_no,
+            ))
+        return True
+
+    def action_deny(self):
+        """Refuse the licence (不予许可), with reasons and remedies."""
+        self._check_decidable()
+        for case in self:
+            if not (case.decision_note or "").strip():
+                raise UserError(self.env._(
+                    "Give the reasons for refusing case %(case)s.", case=case.name
+                ))
+        self._decide("denied")
+        for case in self:
+            case._notify_applicant(self.env._(
+                "Your application is refused (decision %(number)s): %(reason)s. You may apply "
+                "for administrative review within 60 days or sue within 6 months.",
+                number=case.notice_decision_no, reason=case.decision_note,
+            ))
+        return True
+
+    def action_deliver(self):
+        """The decision (licence or refusal) is delivered to the applicant."""
+        self._check_state(("approved", "denied"), self.env._("delivered"))
+        for case in self:
+            case._set_workflow({
+                "state": "delivered",
+                "date_delivered": self._gov_today(),
+                "notice_delivery_no": self._gov_notice_number("delivery"),
+            })
+            case._notify_applicant(self.env._(
+                "The decision of case %(case)s was delivered.", case=case.name
+            ))
+            case._after_delivery()
+        return True
+
+    def _after_delivery(self):
+        """Hook run once a case is delivered (rating invitation)."""
+        return True
+
+    def action_withdraw(self):
+        """The applicant withdraws the application before a decision."""
+        self._check_state(UNDECIDED_STATES, self.env._("withdrawn"))
+        today = self._gov_today()
+        for case in self:
+            case.pause_ids.filtered(lambda p: not p.date_end).sudo().write({"date_end": today})
+            case.step_ids.filtered(lambda s: s.state == "running")._finish(today)
+            case._set_workflow({"state": "withdrawn", "date_withdrawn": today})
+            case.message_post(
+                body=self.env._("The applicant withdrew the application."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_request_extension(self):
+        """Ask for the one extension the law allows (Art. 42)."""
+        self._check_state(("accepted",), self.env._("extended"))
+        for case in self:
+            if case.extension_state in ("requested", "approved"):
+                raise UserError(self.env._(
+                    "Case %(case)s already has an extension: only one is allowed.",
+                    case=case.name,
+                ))
+            if case.extension_requested_days <= 0 or not (case.extension_reason or "").strip():
+                raise UserError(self.env._(
+                    "Give the number of working days and the reason of the extension."
+                ))
+            case._set_workflow({"extension_state": "requested"})
+            admins = self.env.ref("gov_service_center.group_gov_admin").users.filtered(
+                lambda u: not u.share and u.active and u.id != self.env.ref("base.user_root").id
+            )
+            for admin in admins[:1]:
+                case.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=admin.id,
+                    summary=self.env._("Approve the extension of case %(case)s", case=case.name),
+                )
+        return True
+
+    def action_approve_extension(self):
+        if not self.env.user.has_group("gov_service_center.group_gov_admin"):
+            raise UserError(self.env._("Only an administrator approves an extension."))
+        self._check_state(("accepted",), self.env._("extended"))
+        for case in self:
+            if case.extension_state != "requested":
+                raise UserError(self.env._(
+                    "Case %(case)s has no extension request to approve.", case=case.name
+                ))
+            case._set_workflow({
+                "extension_state": "approved",
+                "extension_days": case.extension_requested_days,
+                "extension_approver_id": self.env.user.id,
+            })
+            case._notify_applicant(self.env._(
+                "The time limit of case %(case)s is extended by %(days)s working days to "
+                "%(deadline)s. Reason: %(reason)s",
+                case=case.name, days=case.extension_days,
+                deadline=case.date_deadline_statutory, reason=case.extension_reason,
+            ))
+        return True
+
+    def action_refuse_extension(self):
+        if not self.env.user.has_group("gov_service_center.group_gov_admin"):
+            raise UserError(self.env._("Only an administrator approves an extension."))
+        for case in self.filtered(lambda c: c.extension_state == "requested"):
+            case._set_workflow({"extension_state": "refused"})
+        return True
+
+    def action_next_step(self):
+        """The officer finishes the current step; the next one starts."""
+        self._check_state(("accepted",), self.env._("moved to the next step"))
+        today = self._gov_today()
+        for case in self:
+            current = case.current_step_id
+            if not current:
+                raise UserError(self.env._("Case %(case)s has no running step.", case=case.name))
+            current._finish(today)
+            following = case.step_ids.filtered(
+                lambda s: s.state == "waiting" and s.sequence >= current.sequence and s != current
+            ).sorted(lambda s: (s.sequence, s.id))[:1]
+            if following:
+                following._start(today)
+        return True
