@@ -498,6 +498,12 @@ class GovCase(models.Model):
                 lines.append({
                     "case_id": case.id,
                     "material_id": material.id,
+                    "name": material.name,
+                    "sequence": material.sequence,
+                    "requirement": material.requirement,
+                    "original_count": material.original_count,
+                    "copy_count": material.copy_count,
+                    "may_supply_later": material.may_supply_later,
                     "state": "missing",
                 })
         if lines:

@@ -23,17 +23,24 @@ class GovCaseMaterial(models.Model):
     material_id = fields.Many2one(
         "gov.approval.material", string="Material", index=True, ondelete="restrict",
     )
-    name = fields.Char(compute="_compute_from_material", store=True, readonly=False, required=True)
-    sequence = fields.Integer(compute="_compute_from_material", store=True, readonly=False)
+    name = fields.Char(
+        compute="_compute_from_material", store=True, readonly=False, precompute=True,
+        required=True,
+    )
+    sequence = fields.Integer(
+        compute="_compute_from_material", store=True, readonly=False, precompute=True,
+    )
     requirement = fields.Selection(
         [("required", "Required"), ("optional", "Optional")],
-        compute="_compute_from_material", store=True, readonly=False,
+        compute="_compute_from_material", store=True, readonly=False, precompute=True,
     )
     original_count = fields.Integer(
         string="Originals", compute="_compute_from_material", store=True, readonly=False,
+        precompute=True,
     )
     copy_count = fields.Integer(
         string="Copies", compute="_compute_from_material", store=True, readonly=False,
+        precompute=True,
     )
     may_supply_later = fields.Boolean(
         string="May Be Supplied Later", compute="_compute_from_material", store=True,

@@ -38,4 +38,4 @@ def is_valid_id_number(value, today=None):
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    return datetime.date(1890, 1, 1) <= birth <= (today or datetime.date.today())
+    return datetime.date(1800, 1, 1) <= birth <= (today or datetime.date.today())
