@@ -517,13 +517,13 @@ class GovCase(models.Model):
         key = "case_joint_extension_days" if self.item_id.is_joint_handling else "case_extension_days"
         return get_setting(self.env, key)
 
-    def _check_state(self, states, action):
+    def _check_state(self, states):
         labels = dict(self._fields["state"]._description_selection(self.env))
         for case in self:
             if case.state not in states:
                 raise UserError(self.env._(
-                    "Case %(case)s is %(state)s: it cannot be %(action)s.",
-                    case=case.name, state=labels[case.state], action=action,
+                    "Case %(case)s is in state %(state)s: this action is not possible now.",
+                    case=case.name, state=labels[case.state],
                 ))
 
     def _set_workflow(self, vals):
@@ -564,7 +564,7 @@ class GovCase(models.Model):
     # ------------------------------------------------------------------
     def action_submit(self):
         """Draft → awaiting review: the file is received (date of receipt)."""
-        self._check_state(("draft",), self.env._("submitted"))
+        self._check_state(("draft",))
         self._check_item_active()
         self._set_workflow({"state": "submitted", "date_received": fields.Datetime.now()})
         for case in self:
@@ -574,7 +574,7 @@ class GovCase(models.Model):
     def action_dispatch(self, department=None, user=None):
         """The front desk sends the case to the handling department (and
         officer); the officer gets an activity."""
-        self._check_state(INTAKE_STATES + ("accepted",), self.env._("dispatched"))
+        self._check_state(INTAKE_STATES + ("accepted",))
         vals = {}
         if department:
             vals["department_id"] = department.id
@@ -594,7 +594,7 @@ class GovCase(models.Model):
     def action_request_supplement(self):
         """One-time supplement notice listing every missing material, within
         five working days of receipt (Art. 32)."""
-        self._check_state(("submitted",), self.env._("sent a supplement notice"))
+        self._check_state(("submitted",))
         today = self._gov_today()
         for case in self:
             if case.date_supplement_notice:
@@ -628,7 +628,7 @@ class GovCase(models.Model):
 
     def action_supplement_received(self):
         """The applicant supplied what the notice asked: back to review."""
-        self._check_state(("supplement",), self.env._("returned to review"))
+        self._check_state(("supplement",))
         for case in self:
             missing = case.material_line_ids.filtered(lambda line: line.state == "missing")
             if missing:
@@ -646,7 +646,7 @@ class GovCase(models.Model):
         """Accept the application: deadlines start, steps are created. After
         five working days without a supplement notice the acceptance dates
         back to the day of receipt (Art. 32)."""
-        self._check_state(("submitted",), self.env._("accepted"))
+        self._check_state(("submitted",))
         today = self._gov_today()
         for case in self:
             missing = case._required_lines_missing()
@@ -725,7 +725,7 @@ class GovCase(models.Model):
 
     def action_reject(self):
         """Not accepted (不予受理), with reasons and the applicant's remedies."""
-        self._check_state(("submitted", "supplement"), self.env._("refused"))
+        self._check_state(("submitted", "supplement"))
         for case in self:
             if not (case.rejection_reason or "").strip():
                 raise UserError(self.env._(
@@ -744,7 +744,7 @@ class GovCase(models.Model):
         return True
 
     def _check_decidable(self):
-        self._check_state(("accepted",), self.env._("decided"))
+        self._check_state(("accepted",))
         for case in self:
             if case.is_paused:
                 raise UserError(self.env._(
@@ -791,7 +791,7 @@ class GovCase(models.Model):
 
     def action_deliver(self):
         """The decision (licence or refusal) is delivered to the applicant."""
-        self._check_state(("approved", "denied"), self.env._("delivered"))
+        self._check_state(("approved", "denied"))
         for case in self:
             case._set_workflow({
                 "state": "delivered",
@@ -810,7 +810,7 @@ class GovCase(models.Model):
 
     def action_withdraw(self):
         """The applicant withdraws the application before a decision."""
-        self._check_state(UNDECIDED_STATES, self.env._("withdrawn"))
+        self._check_state(UNDECIDED_STATES)
         today = self._gov_today()
         for case in self:
             case.pause_ids.filtered(lambda p: not p.date_end).sudo().write({"date_end": today})
@@ -824,7 +824,7 @@ class GovCase(models.Model):
 
     def action_request_extension(self):
         """Ask for the one extension the law allows (Art. 42)."""
-        self._check_state(("accepted",), self.env._("extended"))
+        self._check_state(("accepted",))
         for case in self:
             if case.extension_state in ("requested", "approved"):
                 raise UserError(self.env._(
@@ -849,7 +849,7 @@ class GovCase(models.Model):
     def action_approve_extension(self):
         if not self.env.user.has_group("gov_service_center.group_gov_admin"):
             raise UserError(self.env._("Only an administrator approves an extension."))
-        self._check_state(("accepted",), self.env._("extended"))
+        self._check_state(("accepted",))
         for case in self:
             if case.extension_state != "requested":
                 raise UserError(self.env._(
@@ -877,7 +877,7 @@ class GovCase(models.Model):
 
     def action_next_step(self):
         """The officer finishes the current step; the next one starts."""
-        self._check_state(("accepted",), self.env._("moved to the next step"))
+        self._check_state(("accepted",))
         today = self._gov_today()
         for case in self:
             current = case.current_step_id
