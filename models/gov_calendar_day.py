@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from bisect import bisect_right
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
@@ -145,6 +146,50 @@ class GovCalendarDay(models.Model):
             if self.is_working_day(day) and not self._in_pauses(day, pauses):
                 counted += 1
         return day
+
+    @api.model
+    def _working_days_list(self, date_from, date_to):
+        """Sorted list of the working days from ``date_from`` to ``date_to``
+        (both included)."""
+        days = []
+        day = date_from
+        while day <= date_to:
+            holidays, workdays = self._get_exceptions(day.year)
+            year_end = min(date_to, day.replace(month=12, day=31))
+            while day <= year_end:
+                if day in workdays or (day.weekday() < 5 and day not in holidays):
+                    days.append(day)
+                day += timedelta(days=1)
+        return days
+
+    @api.model
+    def add_working_days_batch(self, requests):
+        """:meth:`add_working_days` without pauses for many ``(start, n)``
+        pairs at once: one sorted list of working days spanning every request,
+        then a bisection per request. Returns the dates in the same order."""
+        requests = [(fields.Date.to_date(start), int(n)) for start, n in requests]
+        if not requests:
+            return []
+        if any(n < 0 for _start, n in requests):
+            raise ValidationError(self.env._("The number of working days cannot be negative."))
+        first = min(start for start, _n in requests)
+        last = max(start for start, _n in requests)
+        longest = max(n for _start, n in requests)
+        # seven calendar days hold at least five working days, plus the
+        # longest holiday period of the year
+        horizon = last + timedelta(days=longest * 7 // 5 + 30)
+        days = self._working_days_list(first + timedelta(days=1), horizon)
+        result = []
+        for start, n in requests:
+            if n == 0:
+                result.append(start)
+                continue
+            index = bisect_right(days, start) + n - 1
+            while index >= len(days):
+                more_from = days[-1] + timedelta(days=1) if days else horizon
+                days.extend(self._working_days_list(more_from, more_from + timedelta(days=366)))
+            result.append(days[index])
+        return result
 
     @api.model
     def working_days_between(self, date_from, date_to, pauses=None):

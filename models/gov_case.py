@@ -273,7 +273,20 @@ class GovCase(models.Model):
     def _compute_deadlines(self):
         Calendar = self.env["gov.calendar.day"]
         today = self._gov_today()
-        for case in self:
+        unpaused = self.filtered(lambda case: case.date_accepted and not case.pause_ids)
+        if unpaused:
+            # one bisection per case over one list of working days
+            dates = Calendar.add_working_days_batch(
+                [(case.date_accepted, case.promised_days + case.extension_days)
+                 for case in unpaused]
+                + [(case.date_accepted, case.statutory_days + case.extension_days)
+                   for case in unpaused]
+            )
+            count = len(unpaused)
+            for case, promised, statutory in zip(unpaused, dates[:count], dates[count:]):
+                case.date_deadline = promised
+                case.date_deadline_statutory = statutory
+        for case in self - unpaused:
             if not case.date_accepted:
                 case.date_deadline = case.date_deadline_statutory = False
                 continue

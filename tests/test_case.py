@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -371,3 +371,31 @@ class TestCaseAccess(GovCaseCase):
         self.assertEqual(
             own.material_line_ids, self.env["gov.case.material"].with_user(self.user_portal).search([])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCaseDeadlineBatch(GovCaseCase):
+    def test_batch_equals_one_by_one(self):
+        Calendar = self.env["gov.calendar.day"]
+        requests = [
+            (date(2026, 1, 1) + timedelta(days=offset), n)
+            for offset in range(0, 730, 7)
+            for n in (0, 1, 5, 20, 45, 60)
+        ]
+        self.assertEqual(
+            Calendar.add_working_days_batch(requests),
+            [Calendar.add_working_days(start, n) for start, n in requests],
+        )
+        self.assertEqual(Calendar.add_working_days_batch([]), [])
+        with self.assertRaises(ValidationError):
+            Calendar.add_working_days_batch([(date(2026, 1, 1), -1)])
+
+    def test_batch_compute_matches_paused_path(self):
+        with freeze_time(MONDAY):
+            cases = self.env["gov.case"].create([self._case_vals() for _ in range(3)])
+            for case in cases:
+                self._receive_all(case)
+            cases.action_submit()
+            cases.action_accept()
+        self.assertEqual(set(cases.mapped("date_deadline")), {date(2026, 3, 16)})
+        self.assertEqual(set(cases.mapped("date_deadline_statutory")), {date(2026, 3, 30)})
