@@ -64,6 +64,9 @@ class GovCase(models.Model):
         "gov.register.mixin", "gov.deadline.mixin",
     ]
     _order = "date_received desc, id desc"
+    # whoever may read the case may write in its chatter: the front desk
+    # keeps noting what it told the applicant once the case is accepted
+    _mail_post_access = "read"
     _rec_names_search = ["name", "applicant_name"]
     _gov_deadline_department_path = "department_id"
     _gov_deadline_user_path = "user_id"
