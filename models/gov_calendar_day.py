@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from bisect import bisect_right
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
@@ -166,30 +166,30 @@ class GovCalendarDay(models.Model):
     def add_working_days_batch(self, requests):
         """:meth:`add_working_days` without pauses for many ``(start, n)``
         pairs at once: one sorted list of working days spanning every request,
-        then a bisection per request. Returns the dates in the same order."""
-        requests = [(fields.Date.to_date(start), int(n)) for start, n in requests]
-        if not requests:
-            return []
-        if any(n < 0 for _start, n in requests):
-            raise ValidationError(self.env._("The number of working days cannot be negative."))
-        first = min(start for start, _n in requests)
-        last = max(start for start, _n in requests)
-        longest = max(n for _start, n in requests)
-        # seven calendar days hold at least five working days, plus the
-        # longest holiday period of the year
-        horizon = last + timedelta(days=longest * 7 // 5 + 30)
-        days = self._working_days_list(first + timedelta(days=1), horizon)
-        result = []
+        then one bisection per request. Returns the dates in the same order."""
+        to_date = fields.Date.to_date
+        starts, counts = [], []
         for start, n in requests:
-            if n == 0:
-                result.append(start)
-                continue
-            index = bisect_right(days, start) + n - 1
-            while index >= len(days):
-                more_from = days[-1] + timedelta(days=1) if days else horizon
-                days.extend(self._working_days_list(more_from, more_from + timedelta(days=366)))
-            result.append(days[index])
-        return result
+            starts.append(start if type(start) is date else to_date(start))
+            counts.append(int(n))
+        if not starts:
+            return []
+        if min(counts) < 0:
+            raise ValidationError(self.env._("The number of working days cannot be negative."))
+        last, longest = max(starts), max(counts)
+        # seven calendar days hold at least five working days; the margin
+        # covers the holiday periods; extended below if ever too short
+        horizon = last + timedelta(days=longest * 7 // 5 + 30)
+        days = self._working_days_list(min(starts) + timedelta(days=1), horizon)
+        # the latest start with the longest count needs the farthest index:
+        # once it fits, every request fits
+        while bisect_right(days, last) + longest > len(days):
+            more_from = (days[-1] if days else horizon) + timedelta(days=1)
+            days.extend(self._working_days_list(more_from, more_from + timedelta(days=366)))
+        return [
+            days[bisect_right(days, start) + n - 1] if n else start
+            for start, n in zip(starts, counts)
+        ]
 
     @api.model
     def working_days_between(self, date_from, date_to, pauses=None):
