@@ -4,9 +4,9 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import center_today
 from .gov_settings import get_setting
-from .gov_center_lang import in_reader_lang
 
 ITEM_TYPE_SELECTION = [
     ("licensing", "Administrative Licensing"),

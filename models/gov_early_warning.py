@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import (
     center_date,
     center_month_utc_bounds,
@@ -9,7 +10,6 @@ from .gov_center_time import (
     center_today_default,
 )
 from .gov_settings import get_setting
-from .gov_center_lang import in_reader_lang
 
 WARNING_TRIGGER_SELECTION = [
     ("late", "Repeated Late Arrivals"),

@@ -2,8 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gov_center_time import center_today, center_today_default
 from .gov_center_lang import in_reader_lang
+from .gov_center_time import center_today, center_today_default
 
 INSPECTION_STATE_SELECTION = [
     ("draft", "Draft"),

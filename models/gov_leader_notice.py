@@ -2,8 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
-from .gov_settings import get_setting
 from .gov_center_lang import in_reader_lang
+from .gov_settings import get_setting
 
 NOTICE_REASON_SELECTION = [
     ("low_score", "Score Below Threshold"),

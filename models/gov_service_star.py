@@ -3,9 +3,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import date_utils
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import center_month_utc_bounds
 from .gov_settings import get_setting
-from .gov_center_lang import in_reader_lang
 
 STAR_STATE_SELECTION = [
     ("nominated", "Nominated"),
