@@ -59,3 +59,4 @@ from . import blog_post
 from . import gov_rating_indicator
 from . import gov_service_rating
 from . import ir_http
+from . import mail_thread

@@ -4,6 +4,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import center_today
 from .gov_settings import get_setting
 
@@ -504,12 +505,13 @@ class GovApprovalItem(models.Model):
                 vals["merged_into_id"] = merged_into.id
             self._gov_register_bypass().write(vals)
         for item, change in zip(self, changes):
+            lang_env = in_reader_lang(item).env
             item.message_post(
-                body=self.env._(
+                body=lang_env._(
                     "Decision %(ref)s of %(date)s: %(kind)s",
                     ref=change.decision_ref,
                     date=change.decision_date,
-                    kind=dict(change._fields["change_type"]._description_selection(self.env))[
+                    kind=dict(change._fields["change_type"]._description_selection(lang_env))[
                         change_type
                     ],
                 ),

@@ -305,6 +305,7 @@ class GovAttendanceDay(models.Model):
         ]
         if employees is not None:
             domain.append(("employee_id", "in", employees.ids))
+        Line = self.env["gov.points.ledger.line"]
         lines = []
         for day in self.sudo().search_fetch(
             domain,
@@ -313,26 +314,41 @@ class GovAttendanceDay(models.Model):
         ):
             base = {"employee_id": day.employee_id.id, "date": day.date,
                     "res_model": self._name, "res_id": day.id}
-            for minutes, cause in (
-                (day.late_minutes,
-                 self.env._("Late arrival (%(minutes)s min)", minutes=day.late_minutes)),
-                (day.early_minutes,
-                 self.env._("Early leave (%(minutes)s min)", minutes=day.early_minutes)),
-            ):
+            for minutes, code in ((day.late_minutes, "late"), (day.early_minutes, "early")):
                 if minutes > 0:
                     minor = minutes <= params["minor_minutes"]
                     points = params["points_minor"] if minor else params["points_major"]
-                    lines.append(dict(base, points=points, cause=cause))
+                    lines.append(dict(
+                        base, points=points, **Line._gov_cause_vals(self, code, {"minutes": minutes})
+                    ))
             if day.missed_punches:
                 lines.append(dict(
                     base,
                     points=params["points_missed_punch"] * day.missed_punches,
-                    cause=self.env._("Missed punch (%(count)s)", count=day.missed_punches),
+                    **Line._gov_cause_vals(self, "missed_punch", {"count": day.missed_punches}),
                 ))
             if day.absent_half_days:
                 lines.append(dict(
                     base,
                     points=params["points_absent_half_day"] * day.absent_half_days,
-                    cause=self.env._("Absent (%(count)s half day(s))", count=day.absent_half_days),
+                    **Line._gov_cause_vals(self, "absent", {"count": day.absent_half_days}),
                 ))
         return lines
+
+    @api.model
+    def _gov_ledger_cause_labels(self, causes):
+        """Causes of the points ledger ``[(code, args)]`` worded in the
+        current language."""
+        labels = []
+        for code, args in causes:
+            if code == "late":
+                labels.append(self.env._("Late arrival (%(minutes)s min)", minutes=args.get("minutes")))
+            elif code == "early":
+                labels.append(self.env._("Early leave (%(minutes)s min)", minutes=args.get("minutes")))
+            elif code == "missed_punch":
+                labels.append(self.env._("Missed punch (%(count)s)", count=args.get("count")))
+            elif code == "absent":
+                labels.append(self.env._("Absent (%(count)s half day(s))", count=args.get("count")))
+            else:
+                labels.append(False)
+        return labels

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import ast
 from datetime import date
 
 from odoo import fields, models, tools
@@ -264,3 +265,193 @@ class GovCenterOverview(models.Model):
     def init(self):
         # the figures used to be a database view, frozen at its creation
         tools.drop_view_if_exists(self.env.cr, self._table)
+
+    # ------------------------------------------------------------------
+    # The records behind each figure
+    # ------------------------------------------------------------------
+    def _overview_targets(self):
+        """Return ``{metric: (action xmlid, domain, kind)}``: the action that
+        lists the records a figure counts (or measures), the domain matching
+        the figure, and its kind: ``count`` for a number of records, else the
+        unit of the figure (``percent``, ``score``, ``minutes``, ``visits``).
+        Only figures of one kind are compared in a graph."""
+        today = center_today(self.env)
+        month = date_utils.start_of(today, "month")
+        last_month = date_utils.subtract(month, months=1)
+        year = today.year
+        year_start, year_end = (
+            center_day_utc_bounds(self.env, date(y, 1, 1))[0] for y in (year, year + 1)
+        )
+        day_start, day_end = center_day_utc_bounds(self.env, today)
+        to_date = fields.Date.to_string
+        to_datetime = fields.Datetime.to_string
+        active_item = [("state", "=", "active")]
+        open_complaint = [("state", "in", ["new", "investigating", "disposed"])]
+        submitted_this_year = [
+            ("date_submitted", ">=", to_datetime(year_start)),
+            ("date_submitted", "<", to_datetime(year_end)),
+        ]
+        return {
+            "active_items": ("gov_approval_item_action", active_item, "count"),
+            "published_items": (
+                "gov_approval_item_action", active_item + [("is_published", "=", True)], "count",
+            ),
+            "on_the_spot_items": (
+                "gov_approval_item_action", active_item + [("is_on_the_spot", "=", True)], "count",
+            ),
+            "stationed_departments": (
+                "hr_department_action_gov",
+                [("gov_approval_item_ids", "any", active_item)],
+                "count",
+            ),
+            "changes_this_year": ("gov_approval_item_change_action", [("year", "=", year)], "count"),
+            "items_added_this_year": (
+                "gov_approval_item_change_action",
+                [("year", "=", year), ("change_type", "=", "added")],
+                "count",
+            ),
+            "items_removed_this_year": (
+                "gov_approval_item_change_action",
+                [("year", "=", year), ("change_type", "in", ["cancelled", "delegated", "merged"])],
+                "count",
+            ),
+            "preconditions_in_force": (
+                "gov_approval_precondition_action", [("state", "=", "active")], "count",
+            ),
+            "preconditions_removed": (
+                "gov_approval_precondition_action", [("state", "=", "removed")], "count",
+            ),
+            "preconditions_removed_this_year": (
+                "gov_approval_precondition_action",
+                [
+                    ("state", "=", "removed"),
+                    ("removal_date", ">=", to_date(date(year, 1, 1))),
+                    ("removal_date", "<", to_date(date(year + 1, 1, 1))),
+                ],
+                "count",
+            ),
+            "ratings_this_month": (
+                "gov_service_rating_action",
+                [("counts_in_ledger", "=", True), ("rating_day", ">=", to_date(month))],
+                "count",
+            ),
+            "satisfaction_rate": (
+                "gov_service_rating_action",
+                [
+                    ("counts_in_ledger", "=", True),
+                    ("rating_day", ">", to_date(date_utils.subtract(today, months=12))),
+                ],
+                "percent",
+            ),
+            "bad_ratings_open": (
+                "gov_service_rating_action",
+                [
+                    ("is_bad", "=", True),
+                    ("counts_in_ledger", "=", True),
+                    ("rectification_state", "in", ["to_verify", "rectifying", "followed_up"]),
+                ],
+                "count",
+            ),
+            "bad_ratings_overdue": (
+                "gov_service_rating_action",
+                [("counts_in_ledger", "=", True), ("is_overdue", "=", True)],
+                "count",
+            ),
+            "policies_in_force": (
+                "gov_policy_document_action",
+                [("state", "=", "in_force"), ("kind", "=", "document")],
+                "count",
+            ),
+            "policy_visits": ("gov_policy_document_action", [("visit_count", ">", 0)], "visits"),
+            "consultations_this_year": ("gov_consultation_action", submitted_this_year, "count"),
+            "consultations_resolved_this_year": (
+                "gov_consultation_action",
+                submitted_this_year + [("state", "in", ["answered", "closed"])],
+                "count",
+            ),
+            "consultations_overdue": (
+                "gov_consultation_action",
+                [("state", "in", ["new", "assigned"]), ("date_deadline", "<", to_date(today))],
+                "count",
+            ),
+            "inspections_this_month": (
+                "gov_inspection_action",
+                [("state", "=", "confirmed"), ("date", ">=", to_date(month))],
+                "count",
+            ),
+            "avg_score_last_month": (
+                "gov_points_ledger_action", [("month", "=", to_date(last_month))], "score",
+            ),
+            "stars_published": ("gov_service_star_action", [("state", "=", "published")], "count"),
+            "open_rectifications": (
+                "gov_inspection_action",
+                [("state", "=", "confirmed"), ("rectification_state", "=", "pending")],
+                "count",
+            ),
+            "filed_intermediaries": (
+                "gov_intermediary_action", [("filing_state", "=", "filed")], "count",
+            ),
+            "short_service_types": (
+                "gov_intermediary_service_type_action", [("is_short", "=", True)], "count",
+            ),
+            "active_restrictions": (
+                "gov_credit_restriction_action", [("state", "=", "active")], "count",
+            ),
+            "open_complaints": ("gov_complaint_action", open_complaint, "count"),
+            "overdue_complaints": (
+                "gov_complaint_action",
+                open_complaint + [("date_deadline", "<", to_date(today))],
+                "count",
+            ),
+            "staff_on_duty_today": (
+                "hr_employee_action_gov_staff",
+                [
+                    ("gov_window_id", "!=", False),
+                    ("attendance_ids", "any", [
+                        ("check_out", "=", False),
+                        ("check_in", ">=", to_datetime(day_start)),
+                        ("check_in", "<", to_datetime(day_end)),
+                    ]),
+                ],
+                "count",
+            ),
+            "late_arrivals_this_month": (
+                "gov_attendance_day_action",
+                [
+                    ("late_minutes", ">", 0),
+                    ("date", ">=", to_date(month)),
+                    ("date", "<=", to_date(today)),
+                ],
+                "count",
+            ),
+            "visitors_today": (
+                "gov_queue_ticket_action_stats", [("date", "=", to_date(today))], "count",
+            ),
+            "average_wait_today": (
+                "gov_queue_ticket_action_stats",
+                [("date", "=", to_date(today)), ("called_at", "!=", False)],
+                "minutes",
+            ),
+        }
+
+    def action_open_records(self):
+        """Open the records behind the figure (the overview's tiles)."""
+        self.ensure_one()
+        target = self._overview_targets().get(self.metric)
+        if not target:
+            return False
+        xmlid, domain, _kind = target
+        action = self.env["ir.actions.act_window"]._for_xml_id(f"gov_service_center.{xmlid}")
+        try:
+            context = ast.literal_eval(action.get("context") or "{}")
+        except (ValueError, SyntaxError):
+            context = {}
+        # the figure's own domain, without the action's default filters
+        context = {key: value for key, value in context.items() if not key.startswith("search_default_")}
+        action.update(
+            name=dict(self._fields["metric"]._description_selection(self.env))[self.metric],
+            domain=domain,
+            context=context,
+            target="current",
+        )
+        return action

@@ -25,7 +25,7 @@ class GovCreditRepairRequest(models.Model):
         help="What the intermediary corrected since the restriction.",
     )
     state = fields.Selection(
-        [("submitted", "Submitted"), ("approved", "Approved"), ("refused", "Refused")],
+        [("submitted", "Submitted for Review"), ("approved", "Approved"), ("refused", "Refused")],
         default="submitted", required=True, readonly=True, index=True, tracking=True,
     )
     decision_reason = fields.Text(tracking=True)

@@ -5,6 +5,8 @@ import secrets
 
 from odoo import api, fields, models
 
+from .gov_center_lang import in_reader_lang
+
 TOKEN_MAX_LENGTH = 200
 
 
@@ -57,7 +59,7 @@ class GovDeviceTokenMixin(models.AbstractModel):
         self.ensure_one()
         self.check_access("write")
         token = self._gov_new_token()
-        self.message_post(body=self._gov_token_renewed_message())
+        self.message_post(body=in_reader_lang(self)._gov_token_renewed_message())
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

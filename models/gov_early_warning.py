@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import (
     center_date,
     center_month_utc_bounds,
@@ -96,13 +97,15 @@ class GovEarlyWarning(models.Model):
                 warning.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=warning.supervisor_user_id.id,
-                    summary=self.env._("Early warning: talk with %(name)s", name=warning.employee_id.name),
+                    summary=in_reader_lang(warning, warning.supervisor_user_id.partner_id).env._(
+                        "Early warning: talk with %(name)s", name=warning.employee_id.name
+                    ),
                     note=warning.description,
                 )
             partner = warning.employee_id.user_id.partner_id or warning.employee_id.work_contact_id
             if partner:
                 warning.message_post(
-                    body=self.env._(
+                    body=in_reader_lang(warning, partner).env._(
                         "Early warning: %(description)s Please pay attention to the conduct code.",
                         description=warning.description,
                     ),

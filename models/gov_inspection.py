@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import center_today, center_today_default
 
 INSPECTION_STATE_SELECTION = [
@@ -241,12 +242,13 @@ class GovInspection(models.Model):
             partner = inspection.employee_id.user_id.partner_id
             if partner:
                 inspection.message_subscribe(partner_ids=partner.ids)
-            body = self.env._(
+            lang_env = in_reader_lang(inspection, partner).env
+            body = lang_env._(
                 "Inspection confirmed: %(points)s point(s) deducted.",
                 points=inspection.points,
             )
             if inspection.rectification_required:
-                body = self.env._(
+                body = lang_env._(
                     "%(body)s Rectification is required by %(deadline)s.",
                     body=body,
                     deadline=inspection.date_deadline,
@@ -301,22 +303,39 @@ class GovInspection(models.Model):
         )
         rules = records.rule_id
         rules.fetch(["code", "name"])
+        Line = self.env["gov.points.ledger.line"]
         lines = []
         for record in records:
             if record.rule_id:
-                cause = self.env._(
-                    "Inspection %(ref)s: %(rule)s", ref=record.name, rule=record.rule_id.name
+                cause = Line._gov_cause_vals(
+                    self, "inspection_rule", {"ref": record.name, "rule": record.rule_id.name}
                 )
             else:
-                cause = self.env._("Inspection %(ref)s", ref=record.name)
+                cause = Line._gov_cause_vals(self, "inspection", {"ref": record.name})
             lines.append(
                 {
                     "employee_id": record.employee_id.id,
                     "date": record.date,
                     "points": -record.points,
-                    "cause": cause,
+                    **cause,
                     "res_model": self._name,
                     "res_id": record.id,
                 }
             )
         return lines
+
+    @api.model
+    def _gov_ledger_cause_labels(self, causes):
+        """Causes of the points ledger ``[(code, args)]`` worded in the
+        current language."""
+        labels = []
+        for code, args in causes:
+            if code == "inspection_rule":
+                labels.append(self.env._(
+                    "Inspection %(ref)s: %(rule)s", ref=args.get("ref"), rule=args.get("rule")
+                ))
+            elif code == "inspection":
+                labels.append(self.env._("Inspection %(ref)s", ref=args.get("ref")))
+            else:
+                labels.append(False)
+        return labels

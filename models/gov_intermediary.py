@@ -9,7 +9,7 @@ from .gov_center_time import center_today
 
 FILING_STATE_SELECTION = [
     ("draft", "Draft"),
-    ("submitted", "Submitted"),
+    ("submitted", "Submitted for Filing"),
     ("filed", "Filed"),
     ("rejected", "Rejected"),
     ("suspended", "Suspended"),

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import date_utils
 
+from .gov_center_lang import in_reader_lang
 from .gov_settings import get_setting
 
 NOTICE_REASON_SELECTION = [
@@ -102,6 +103,9 @@ class GovLeaderNotice(models.Model):
                     "employee": line.employee_id.name,
                     "date": fields.Date.to_string(line.date),
                     "cause": line.cause,
+                    "cause_code": line.cause_code,
+                    "cause_args": line.cause_args,
+                    "res_model": line.res_model,
                     "points": line.points,
                 }
                 for line in window_lines.sorted(lambda line: (line.date, line.id))
@@ -131,18 +135,29 @@ class GovLeaderNotice(models.Model):
         )
         for notice in notices:
             partner = notice.manager_user_id.partner_id
+            lang_env = in_reader_lang(notice, partner).env
             notice.message_post(
-                body=self.env._(
+                body=lang_env._(
                     "Window %(window)s scored %(score)s in %(month)s (rank %(rank)s): "
                     "%(reason)s. Please see the attached causes and reply.",
                     window=notice.window_id.display_name,
                     score=notice.score,
                     month=notice.month.strftime("%Y-%m"),
                     rank=notice.rank,
-                    reason=dict(self._fields["reason"]._description_selection(self.env))[notice.reason],
+                    reason=dict(self._fields["reason"]._description_selection(lang_env))[notice.reason],
                 ),
                 partner_ids=partner.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment" if partner else "mail.mt_note",
             )
         return notices
+
+    def _gov_cause_text(self, cause):
+        """A cause of the snapshot (see ``causes``), worded in the current
+        language."""
+        code, res_model = cause.get("cause_code"), cause.get("res_model")
+        if code and res_model in self.env:
+            label = self.env[res_model]._gov_ledger_cause_labels([(code, cause.get("cause_args") or {})])[0]
+            if label:
+                return label
+        return cause.get("cause")

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -228,16 +229,62 @@ class GovPointsLedgerLine(models.Model):
     employee_id = fields.Many2one(related="ledger_id.employee_id", store=True, index=True)
     month = fields.Date(related="ledger_id.month", store=True, index=True)
     date = fields.Date(required=True, default=center_today_default)
-    cause = fields.Char(required=True)
+    cause = fields.Char(
+        string="Cause as Written",
+        required=True,
+        help="Written by the administrator for a bonus; for a line of a source record, "
+        "the cause in English (the cause shown is worded in the reader's language).",
+    )
+    cause_code = fields.Char(
+        string="Cause Key",
+        readonly=True,
+        help="Key of the cause given by the source model, with its parameters: "
+        "the cause is worded from them in the reader's language.",
+    )
+    cause_args = fields.Json(string="Cause Parameters", readonly=True)
+    cause_label = fields.Char(
+        string="Cause", compute="_compute_cause_label", inverse="_inverse_cause_label"
+    )
     points = fields.Float(digits=(6, 1), help="Negative = deduction, positive = bonus.")
     res_model = fields.Char(string="Source Model", index=True)
     res_id = fields.Many2oneReference(string="Source Record", model_field="res_model")
     is_manual = fields.Boolean(string="Manual Bonus", readonly=True)
     user_id = fields.Many2one("res.users", string="Granted By", readonly=True)
 
+    @api.depends("cause", "cause_code", "cause_args", "res_model")
+    @api.depends_context("lang")
+    def _compute_cause_label(self):
+        labels = {}
+        coded = self.filtered(lambda line: line.cause_code and line.res_model in self.env)
+        for res_model in set(coded.mapped("res_model")):
+            lines = coded.filtered(lambda line, m=res_model: line.res_model == m)
+            labels.update(zip(
+                lines.ids,
+                self.env[res_model]._gov_ledger_cause_labels(
+                    [(line.cause_code, line.cause_args or {}) for line in lines]
+                ),
+            ))
+        for line in self:
+            line.cause_label = labels.get(line.id) or line.cause
+
+    def _inverse_cause_label(self):
+        for line in self:
+            if not line.cause_code and line.cause_label and line.cause_label != line.cause:
+                line.cause = line.cause_label
+
+    @api.model
+    def _gov_cause_vals(self, provider, code, args):
+        """Values of a line whose cause is ``code`` with ``args`` given by the
+        ``provider`` model (see ``_gov_ledger_cause_labels`` of the providers)."""
+        english = provider.with_context(lang="en_US")._gov_ledger_cause_labels([(code, args)])[0]
+        return {"cause": english, "cause_code": code, "cause_args": args}
+
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")
+        for vals in vals_list:
+            if not vals.get("cause") and vals.get("cause_label"):
+                vals["cause"] = vals["cause_label"]
         manual = [vals for vals in vals_list if not vals.get("res_model")]
         if manual and not self.env.su and not self.env.user.has_group(
             "gov_service_center.group_gov_admin"
@@ -268,7 +315,7 @@ class GovPointsLedgerLine(models.Model):
         left alone."""
         existing = self.search_fetch(
             [("ledger_id", "in", ledgers.ids), ("is_manual", "=", False)],
-            ["ledger_id", "date", "points", "cause", "res_model", "res_id"],
+            ["ledger_id", "date", "points", "cause", "cause_code", "cause_args", "res_model", "res_id"],
             order="id",
         )
         pool = defaultdict(list)
@@ -282,11 +329,14 @@ class GovPointsLedgerLine(models.Model):
             key = (vals["ledger_id"], vals.get("res_model") or False, vals.get("res_id") or 0, day)
             if pool.get(key):
                 line = pool[key].pop(0)
+                cause = (vals["cause"], vals.get("cause_code") or False,
+                         json.dumps(vals.get("cause_args") or None, sort_keys=True))
                 if (
                     float_compare(line.points, vals["points"], precision_digits=1)
-                    or line.cause != vals["cause"]
+                    or (line.cause, line.cause_code or False,
+                        json.dumps(line.cause_args or None, sort_keys=True)) != cause
                 ):
-                    updates[(vals["points"], vals["cause"])].append(line.id)
+                    updates[(vals["points"], cause)].append(line.id)
             else:
                 to_create.append(
                     {
@@ -294,14 +344,18 @@ class GovPointsLedgerLine(models.Model):
                         "date": day,
                         "points": vals["points"],
                         "cause": vals["cause"],
+                        "cause_code": vals.get("cause_code"),
+                        "cause_args": vals.get("cause_args"),
                         "res_model": vals.get("res_model"),
                         "res_id": vals.get("res_id"),
                     }
                 )
         vanished = self.browse([line.id for lines in pool.values() for line in lines])
         vanished._gov_register_bypass().unlink()
-        for (points, cause), ids in updates.items():
-            self.browse(ids).write({"points": points, "cause": cause})
+        for (points, (cause, code, args)), ids in updates.items():
+            self.browse(ids).write(
+                {"points": points, "cause": cause, "cause_code": code, "cause_args": json.loads(args)}
+            )
         return self.create(to_create)
 
     def action_open_source(self):

@@ -374,24 +374,39 @@ class GovServiceRating(models.Model):
             + level_domain,
             order="rating_day, id",
         )
+        Line = self.env["gov.points.ledger.line"]
         lines = []
         for rating in ratings:
             if rating.is_bad:
                 if not bad_points:
                     continue
                 points = -abs(bad_points)
-                cause = self.env._("Bad service rating (%(level)s of 5)", level=rating.level)
+                cause = Line._gov_cause_vals(self, "rating_bad", {"level": rating.level})
             else:
                 points = abs(good_points)
-                cause = self.env._("Very satisfied service rating")
+                cause = Line._gov_cause_vals(self, "rating_good", {})
             lines.append(
                 {
                     "employee_id": rating.employee_id.id,
                     "date": rating.rating_day,
                     "points": points,
-                    "cause": cause,
+                    **cause,
                     "res_model": self._name,
                     "res_id": rating.id,
                 }
             )
         return lines
+
+    @api.model
+    def _gov_ledger_cause_labels(self, causes):
+        """Causes of the points ledger ``[(code, args)]`` worded in the
+        current language."""
+        labels = []
+        for code, args in causes:
+            if code == "rating_bad":
+                labels.append(self.env._("Bad service rating (%(level)s of 5)", level=args.get("level")))
+            elif code == "rating_good":
+                labels.append(self.env._("Very satisfied service rating"))
+            else:
+                labels.append(False)
+        return labels

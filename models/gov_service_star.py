@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import date_utils
 
+from .gov_center_lang import in_reader_lang
 from .gov_center_time import center_month_utc_bounds
 from .gov_settings import get_setting
 
@@ -88,8 +89,10 @@ class GovServiceStar(models.Model):
             partner = star.employee_id.user_id.partner_id
             if partner:
                 star.message_post(
-                    body=self.env._("Congratulations: you are a service star of %(month)s.",
-                                    month=star.month.strftime("%Y-%m")),
+                    body=in_reader_lang(star, partner).env._(
+                        "Congratulations: you are a service star of %(month)s.",
+                        month=star.month.strftime("%Y-%m"),
+                    ),
                     partner_ids=partner.ids,
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",

@@ -164,7 +164,8 @@ class TestAttendanceDay(GovServiceCenterCase):
             ("2026-02-13", -10.0),
         ])
         for line in lines:
-            self.assertEqual(set(line), {"employee_id", "date", "points", "cause", "res_model", "res_id"})
+            self.assertEqual(set(line), {"employee_id", "date", "points", "cause", "cause_code",
+                                         "cause_args", "res_model", "res_id"})
             self.assertEqual(line["employee_id"], self.emp.id)
             self.assertEqual(line["res_model"], "gov.attendance.day")
             self.assertTrue(line["cause"])
