@@ -239,6 +239,13 @@ class GovQueueTicket(models.Model):
             "target": "current",
         }
 
+    def action_console_call_next(self):
+        """*Call Next* button of the window console (kanban and list views):
+        calls the next ticket for the user's window. The button sits in the
+        view's header, so the tickets the web client passes along (those on
+        screen) play no part."""
+        return self.browse().action_call_next()
+
     def _gov_check_state(self, *states):
         for ticket in self:
             if ticket.state not in states:
