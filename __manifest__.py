@@ -127,6 +127,7 @@
         "demo/gov_credit_repair_request_demo.xml",
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "application": True,
     "installable": True,
