@@ -128,6 +128,8 @@
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/gov_queue_ticket_demo.xml",
+        "demo/gov_consultation_year_demo.xml",
     ],
     "application": True,
     "installable": True,

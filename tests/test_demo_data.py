@@ -1,13 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Demo data: the users of each role (the tests run without demo data: the
-demo files are read as files)."""
+"""Demo data: the users of each role and the generators of the hall's and
+the consultations' yearly figures (the tests run without demo data: the
+generators run on fixtures, the demo files are read as files)."""
 import re
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
 
+from freezegun import freeze_time
 from lxml import etree
 
+from odoo import Command
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
+from .common import GovServiceCenterCase
 
 MODULE = "gov_service_center"
 CJK_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
@@ -129,3 +135,130 @@ class TestDemoUsers(TransactionCase):
             with self.subTest(login=login):
                 self.assertRegex(text, rf"\|\s*`{login}`\s*\|\s*`{fields['password'].text}`\s*\|")
                 self.assertIn(self._name(fields), text)
+
+
+class DemoZonesMixin:
+    """The demo hall's three zones and windows, under the demo's identifiers."""
+
+    @classmethod
+    def _demo_hall(cls):
+        Zone = cls.env["gov.hall.zone"]
+        cls.zones = Zone.create([
+            {"name": "Demo Approval", "code": "DA", "ticket_prefix": "A"},
+            {"name": "Demo Public", "code": "DB", "ticket_prefix": "B"},
+            {"name": "Demo Consult", "code": "DC", "ticket_prefix": "C"},
+        ])
+        cls.env["ir.model.data"].create([
+            {"module": MODULE, "name": f"attendance_demo_{name}", "model": "gov.hall.zone",
+             "res_id": zone.id}
+            for name, zone in zip(("zone_approval", "zone_public", "zone_consult"), cls.zones)
+        ])
+        Employee = cls.env["hr.employee"]
+        cls.windows = cls.env["gov.service.window"]
+        for index, zone in enumerate(cls.zones):
+            for number in range(2):
+                staff = Employee.create([{"name": f"Demo Staff {index}{number}{k}"} for k in range(2)])
+                cls.windows |= cls.env["gov.service.window"].create({
+                    "name": f"Demo Window {index}{number}", "code": f"DW{index}{number}",
+                    "zone_id": zone.id, "department_id": cls.dept_a.id,
+                    "employee_ids": [Command.set(staff.ids)],
+                })
+
+
+@tagged("post_install", "-at_install")
+class TestDemoQueueHistory(DemoZonesMixin, GovServiceCenterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._demo_hall()
+        cls.item = cls._create_item(name="Demo Permit", state="active")
+
+    def test_last_working_days_at_the_daily_figure(self):
+        with freeze_time("2026-03-11 02:00:00"):  # Wednesday 10:00 in the center
+            count = self.env["gov.queue.ticket"]._gov_demo_history(3, 200)
+        tickets = self.env["gov.queue.ticket"].search([("zone_id", "in", self.zones.ids)])
+        self.assertEqual(len(tickets), count)
+        per_day = Counter(tickets.mapped("date"))
+        # the three working days before today (the weekend skipped)
+        self.assertEqual(sorted(per_day), [date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 10)])
+        for day, number in per_day.items():
+            self.assertTrue(184 <= number <= 216, f"{number} tickets on {day}")
+        numbers = defaultdict(list)
+        for ticket in tickets:
+            numbers[ticket.zone_id, ticket.date].append(ticket.sequence_number)
+            self.assertTrue(ticket.name.startswith(ticket.zone_id.ticket_prefix))
+            self.assertEqual(ticket.window_id.zone_id, ticket.zone_id)
+            self.assertIn(ticket.employee_id, ticket.window_id.employee_ids)
+            self.assertIn(ticket.state, ("done", "skipped"))
+            self.assertTrue(9 <= ticket.hour <= 17)
+            # stored computed fields computed by the ORM
+            self.assertEqual(ticket.is_priority, ticket.priority != "normal")
+            self.assertAlmostEqual(  # stored with one decimal
+                ticket.wait_minutes, (ticket.called_at - ticket.taken_at).total_seconds() / 60,
+                delta=0.051,
+            )
+            if ticket.state == "done":
+                self.assertAlmostEqual(
+                    ticket.service_minutes,
+                    (ticket.done_at - ticket.served_at).total_seconds() / 60, delta=0.051,
+                )
+                self.assertLess(ticket.taken_at, ticket.called_at)
+                self.assertLess(ticket.served_at, ticket.done_at)
+        for (zone, day), seqs in numbers.items():
+            self.assertEqual(sorted(seqs), list(range(1, len(seqs) + 1)))
+            counter = self.env["gov.queue.counter"].sudo().search(
+                [("zone_id", "=", zone.id), ("date", "=", day)]
+            )
+            self.assertEqual(counter.last, len(seqs))
+        self.assertEqual(len(set(tickets.sudo().mapped("access_token"))), len(tickets))
+        self.assertTrue(tickets.filtered("is_priority"))
+        # a ticket taken today still starts at number 1
+        with freeze_time("2026-03-11 02:00:00"):
+            today = self.env["gov.queue.ticket"].sudo().create({"zone_id": self.zones[0].id})
+        self.assertEqual(today.name, "A001")
+
+
+@tagged("post_install", "-at_install")
+class TestDemoConsultationYear(GovServiceCenterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.items = cls._create_item(name="Demo Licence", state="active") | cls._create_item(
+            name="Demo Certificate", state="active", department_id=cls.dept_b.id
+        )
+
+    def test_year_filled_up_to_the_figures(self):
+        Consultation = self.env["gov.consultation"].sudo()
+        with freeze_time("2026-03-11 02:00:00"):
+            existing = Consultation.create({
+                "name": "Existing question", "question": "?", "contact_phone": "13800000000",
+                "date_submitted": datetime(2026, 1, 5, 2), "state": "closed", "answer": "Yes",
+                "date_answered": datetime(2026, 1, 6, 2),
+            })
+            created = Consultation._gov_demo_year(60, 25)
+            self.assertEqual(Consultation._gov_demo_year(60, 25), 0)
+        self.assertEqual(created, 59)
+        year = Consultation.search([("kind", "=", "consultation")])
+        self.assertEqual(len(year), 60)
+        self.assertIn(existing, year)
+        resolved = year.filtered(lambda c: c.state in ("answered", "closed"))
+        self.assertEqual(len(resolved), 25)
+        self.assertEqual(sum(year.mapped("resolved_count")), 25)
+        now = datetime(2026, 3, 11, 2)
+        for record in year - existing:
+            self.assertTrue(now - timedelta(days=366) <= record.date_submitted < now)
+            self.assertIn(record.item_id, self.items)
+            self.assertEqual(record.department_id, record.item_id.department_id)
+            self.assertTrue(5 <= len(record.name) <= 50)
+            self.assertTrue(record.query_code)
+            self.assertTrue(record.date_deadline)
+            if record in resolved:
+                self.assertTrue(record.answer)
+                self.assertTrue(record.date_submitted < record.date_answered < now)
+            else:
+                self.assertIn(record.state, ("new", "assigned"))
+                self.assertFalse(record.date_answered)
+        # no tracking message for the generated history
+        self.assertFalse(self.env["mail.message"].search_count(
+            [("model", "=", "gov.consultation"), ("res_id", "in", (year - existing).ids)]
+        ))
