@@ -3,7 +3,7 @@
     "name": "Government Service Center",
     "summary": "Municipal government service center: approval-item catalog, "
     "intermediaries, window staff and citizen services",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "gov_service_center contributors",
@@ -130,6 +130,9 @@
         "demo/gov_credit_repair_request_demo.xml",
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/gov_queue_ticket_demo.xml",
+        "demo/gov_consultation_year_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -548,8 +548,7 @@ class GovAttendancePunch(models.Model):
                 vals.update(
                     state="done" if index < 40 else "serving",
                     window_id=window.id,
-                    employee_id=window.employee_ids[:1].id or self.env["hr.employee"].search(
-                        [("gov_window_id", "=", window.id)], limit=1).id,
+                    employee_id=window.employee_ids[:1].id,
                     called_at=called,
                     served_at=served,
                     done_at=served + timedelta(minutes=rng.randint(3, 20)) if index < 40 else False,

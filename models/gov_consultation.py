@@ -536,6 +536,129 @@ class GovConsultation(models.Model):
         return records
 
     # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_demo_year(self, asked=2000, resolved=1200, seed=2014, batch_size=500):
+        """Demo: online consultations of the twelve months before the
+        center's today, up to the center's yearly figures (about ``asked``
+        consultations, ``resolved`` of them answered), those already in the
+        demo counted. Built in batches through the ORM (computes, constraints
+        and assignment rules apply), without tracking messages."""
+        import random
+        from datetime import datetime, time, timedelta
+
+        from .gov_center_time import to_utc
+
+        rng = random.Random(seed)
+        today = center_today(self.env)
+        first_day = today - timedelta(days=365)
+        year_domain = [
+            ("kind", "=", "consultation"),
+            ("date_submitted", ">=", to_utc(self.env, datetime.combine(first_day, time.min))),
+        ]
+        Consultation = self.with_context(
+            active_test=False, tracking_disable=True, mail_create_nolog=True,
+            mail_create_nosubscribe=True, mail_notrack=True,
+        )
+        missing = asked - Consultation.search_count(year_domain)
+        to_resolve = resolved - Consultation.search_count(
+            year_domain + [("state", "in", ("answered", "closed"))]
+        )
+        if missing <= 0:
+            return 0
+        to_resolve = min(max(to_resolve, 0), missing)
+
+        items = self.env["gov.approval.item"].search(
+            [("state", "=", "active"), ("department_id", "!=", False)]
+        )
+        officer = self.env.ref("gov_service_center.user_officer_demo", raise_if_not_found=False)
+        officer_departments = officer.employee_ids.department_id if officer else None
+        citizen = self.env.ref("gov_service_center.user_citizen_demo", raise_if_not_found=False)
+        topics = [
+            "需要准备哪些材料", "办理时限是多久", "能否网上申报", "是否收费",
+            "在哪个窗口办理", "办理进度如何查询", "需要本人到场吗", "申请条件是什么",
+            "可以委托他人办理吗", "证件到期如何延续",
+        ]
+        tails = [
+            "我是第一次办理，不太清楚流程，麻烦告知。", "之前打电话没有打通，麻烦回复。",
+            "单位急需办理，谢谢！", "麻烦告知具体要求，谢谢。", "",
+        ]
+        answers = [
+            "您好！{item}的办事指南已在眉山市政务服务网公布，请按指南准备申请材料，"
+            "到市政务服务中心对应窗口办理，符合条件的当场受理。",
+            "您好！{item}已开通网上申报，您可登录眉山市政务服务网在线提交申请，"
+            "材料齐全的将在承诺时限内办结，如有疑问欢迎来电。",
+            "您好！{item}实行“一窗受理、并联审批”，承诺时限已较法定时限大幅压缩，"
+            "具体材料清单请查看网上办事指南或致电窗口咨询。",
+            "您好！{item}不收取费用。可由本人或持授权委托书的代理人到窗口办理，"
+            "办理进度可凭受理回执在政务服务网查询。",
+        ]
+        surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+        given = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛",
+                 "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文斌", "晓燕", "志强", "海燕"]
+        now = fields.Datetime.now()
+        # submission moments: more on working days, during the day
+        moments = []
+        while len(moments) < missing:
+            day = first_day + timedelta(days=rng.randint(1, 365))
+            if not self.env["gov.calendar.day"].is_working_day(day) and rng.random() < 0.7:
+                continue
+            local = datetime.combine(day, time(rng.randint(7, 22), rng.randint(0, 59), rng.randint(0, 59)))
+            moment = to_utc(self.env, local)
+            if moment < now:
+                moments.append(moment)
+        moments.sort()
+        # the answered ones among those at least a day old
+        candidates = [index for index, moment in enumerate(moments) if moment < now - timedelta(days=1)]
+        answered = set(rng.sample(candidates, min(to_resolve, len(candidates))))
+        vals_list = []
+        for index, submitted in enumerate(moments):
+            item = items[rng.randrange(len(items))] if items else None
+            item_name = item.name if item else "企业开办"
+            topic = rng.choice(topics)
+            subject = f"{item_name[:50 - len(topic)]}{topic}"
+            vals = {
+                "name": subject,
+                "kind": "consultation",
+                "category": "consultation",
+                "question": f"请问{subject}？{rng.choice(tails)}",
+                "contact_name": rng.choice(surnames) + rng.choice(given),
+                "contact_phone": f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+                "department_id": item.department_id.id if item else False,
+                "item_id": item.id if item else False,
+                "date_submitted": submitted,
+                "is_public": rng.random() < 0.3,
+            }
+            if citizen and index % 300 == 7:
+                vals.update(partner_id=citizen.partner_id.id, contact_name=citizen.name)
+            if index in answered:
+                date_answered = min(
+                    submitted + timedelta(hours=rng.randint(2, 24 * 6)), now - timedelta(hours=1)
+                )
+                closed = date_answered < now - timedelta(days=15)
+                vals.update(
+                    state="closed" if closed else "answered",
+                    answer=rng.choice(answers).format(item=item_name),
+                    date_answered=date_answered,
+                    publication_approved=vals["is_public"] and rng.random() < 0.7,
+                )
+                if closed:
+                    roll = rng.random()
+                    vals["rating"] = (
+                        "satisfied" if roll < 0.85
+                        else "basically_satisfied" if roll < 0.95 else "dissatisfied"
+                    )
+            elif rng.random() < 0.5:
+                vals["state"] = "assigned"
+                if officer and item and item.department_id in officer_departments:
+                    vals["user_id"] = officer.id
+            vals_list.append(vals)
+        for start in range(0, len(vals_list), batch_size):
+            Consultation.create(vals_list[start:start + batch_size])
+        return len(vals_list)
+
+    # ------------------------------------------------------------------
     # Website
     # ------------------------------------------------------------------
     @api.model

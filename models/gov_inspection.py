@@ -112,11 +112,10 @@ class GovInspection(models.Model):
     # ------------------------------------------------------------------
     @api.depends("employee_id")
     def _compute_window_id(self):
-        windows = self.env["gov.service.window"].search(
-            [("employee_ids", "in", self.employee_id.ids)]
-        )
+        # the window of the employee when the finding is recorded: a later
+        # move of the employee does not rewrite past findings
         for inspection in self:
-            window = windows.filtered(lambda w: inspection.employee_id in w.employee_ids)[:1]
+            window = inspection.employee_id.gov_window_id
             if window or not inspection.window_id:
                 inspection.window_id = window
 

@@ -113,11 +113,7 @@ class GovPointsLedger(models.Model):
     def _get_window_staff(self):
         """Employees posted at an active service window, with their window."""
         windows = self.env["gov.service.window"].sudo().search([])
-        window_by_employee = {}
-        for window in windows:
-            for employee in window.employee_ids:
-                window_by_employee.setdefault(employee.id, window.id)
-        return window_by_employee
+        return {employee.id: employee.gov_window_id.id for employee in windows.employee_ids}
 
     @api.model
     def _collect_cause_lines(self, date_from, date_to, employees):

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gov_center_time import center_tz
+from .gov_center_time import center_today, center_tz, to_utc
 
 STATE_SELECTION = [
     ("waiting", "Waiting"),
@@ -239,6 +239,13 @@ class GovQueueTicket(models.Model):
             "target": "current",
         }
 
+    def action_console_call_next(self):
+        """*Call Next* button of the window console (kanban and list views):
+        calls the next ticket for the user's window. The button sits in the
+        view's header, so the tickets the web client passes along (those on
+        screen) play no part."""
+        return self.browse().action_call_next()
+
     def _gov_check_state(self, *states):
         for ticket in self:
             if ticket.state not in states:
@@ -314,6 +321,123 @@ class GovQueueTicket(models.Model):
             "target": "new",
             "context": {"default_ticket_id": self.id, "default_zone_id": self.zone_id.id},
         }
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_demo_history(self, days=5, visitors=3000, seed=2014):
+        """Demo: the queue of the last ``days`` working days before the
+        center's today, about ``visitors`` tickets a day (the hall's figure),
+        taken during the opening hours (9:00-12:00, 13:30-17:30), called at a
+        window of their zone and served by its staff.
+
+        Tens of thousands of tickets would keep the ORM busy for minutes: the
+        rows are inserted by one statement per day, then the ORM computes
+        their stored computed fields; the SQL constraints apply as to any
+        ticket and the zones' counters are brought to the last number given.
+        """
+        import random
+        from datetime import datetime, time, timedelta
+
+        rng = random.Random(seed)
+        ref = self.env.ref
+        zones = [ref(f"gov_service_center.attendance_demo_{xid}")
+                 for xid in ("zone_approval", "zone_public", "zone_consult")]
+        zone_weights = (50, 35, 15)
+        windows = self.env["gov.service.window"].search([("zone_id", "in", [z.id for z in zones])])
+        windows_by_zone = {
+            zone.id: [(window, window.employee_ids.ids) for window in windows if window.zone_id == zone]
+            for zone in zones
+        }
+        items_by_department = {}
+        for item in self.env["gov.approval.item"].search(
+            [("state", "=", "active"), ("department_id", "in", windows.department_id.ids)]
+        ):
+            items_by_department.setdefault(item.department_id.id, []).append(item.id)
+        kiosk = ref("gov_service_center.hall_kiosk_demo_entrance", raise_if_not_found=False)
+        # tickets taken per half hour of the opening hours (morning peak)
+        slots = [(9, 0), (9, 30), (10, 0), (10, 30), (11, 0), (11, 30),
+                 (13, 30), (14, 0), (14, 30), (15, 0), (15, 30), (16, 0), (16, 30), (17, 0)]
+        slot_weights = (7, 9, 10, 10, 9, 6, 5, 7, 8, 8, 7, 6, 5, 3)
+
+        Calendar = self.env["gov.calendar.day"]
+        today = center_today(self.env)
+        day_list = []
+        day = today
+        while len(day_list) < days:
+            day -= timedelta(days=1)
+            if Calendar.is_working_day(day):
+                day_list.append(day)
+
+        columns = SQL(
+            "name, zone_id, item_id, window_id, employee_id, priority, is_priority, state, date, "
+            "sequence_number, hour, taken_at, called_at, served_at, done_at, wait_minutes, "
+            "service_minutes, transfer_count, call_count, kiosk_id, access_token, "
+            "create_uid, create_date, write_uid, write_date"
+        )
+        uid = self.env.uid
+        ids = []
+        counters = []
+        for day in sorted(day_list):
+            count = rng.randint(int(visitors * 0.92), int(visitors * 1.08))
+            per_zone = {zone.id: [] for zone in zones}
+            for _index in range(count):
+                zone = rng.choices(zones, zone_weights)[0]
+                hour, minute = rng.choices(slots, slot_weights)[0]
+                local = datetime.combine(day, time(hour, minute)) + timedelta(
+                    seconds=rng.randint(0, 30 * 60 - 1)
+                )
+                per_zone[zone.id].append(local)
+            rows = []
+            for zone in zones:
+                for number, local in enumerate(sorted(per_zone[zone.id]), start=1):
+                    taken = to_utc(self.env, local)
+                    priority = (
+                        rng.choice(("elderly", "elderly", "disabled", "other"))
+                        if rng.random() < 0.06 else "normal"
+                    )
+                    window, staff = rng.choice(windows_by_zone[zone.id]) if windows_by_zone[zone.id] else (None, [])
+                    items = items_by_department.get(window.department_id.id, []) if window else []
+                    wait = rng.randint(1, 8) if priority != "normal" else rng.randint(2, 35)
+                    called = taken + timedelta(minutes=wait, seconds=rng.randint(0, 59))
+                    skipped = rng.random() < 0.04
+                    served = None if skipped else called + timedelta(seconds=rng.randint(20, 120))
+                    done = None if skipped else served + timedelta(
+                        minutes=rng.randint(3, 25), seconds=rng.randint(0, 59)
+                    )
+                    rows.append(SQL(
+                        "(%s, %s, %s, %s, %s, %s, false, %s, %s, %s, %s, %s, %s, %s, %s, 0, 0, 0, %s,"
+                        " %s, %s, %s, %s, %s, %s)",
+                        f"{zone.ticket_prefix or ''}{number:03d}", zone.id,
+                        rng.choice(items) if items and rng.random() < 0.7 else None,
+                        window.id if window else None,
+                        rng.choice(staff) if staff else None,
+                        priority, "skipped" if skipped else "done", day, number, local.hour,
+                        taken, called if window else None, served if window else None,
+                        done if window else None, 2 if skipped else 1,
+                        kiosk.id if kiosk and rng.random() < 0.9 else None,
+                        uuid.uuid4().hex, uid, taken, uid, done or called,
+                    ))
+                if per_zone[zone.id]:
+                    counters.append(SQL("(%s, %s, %s)", zone.id, day, len(per_zone[zone.id])))
+            self.env.cr.execute(SQL(
+                "INSERT INTO gov_queue_ticket (%s) VALUES %s RETURNING id",
+                columns, SQL(", ").join(rows),
+            ))
+            ids.extend(row[0] for row in self.env.cr.fetchall())
+        if counters:
+            self.env.cr.execute(SQL(
+                """INSERT INTO gov_queue_counter AS counter (zone_id, date, last) VALUES %s
+                   ON CONFLICT (zone_id, date) DO UPDATE SET last = GREATEST(counter.last, EXCLUDED.last)""",
+                SQL(", ").join(counters),
+            ))
+            self.env["gov.queue.counter"].invalidate_model()
+        tickets = self.browse(ids)
+        for fname in ("is_priority", "wait_minutes", "service_minutes"):
+            self.env.add_to_compute(self._fields[fname], tickets)
+        tickets.flush_recordset()
+        return len(ids)
 
     # ------------------------------------------------------------------
     # Public pages (no personal data)

@@ -24,6 +24,8 @@ from . import test_attendance_punch_concurrency
 from . import test_attendance_import
 from . import test_attendance_day
 from . import test_queue_ticket
+from . import test_service_window
+from . import test_demo_data
 from . import test_attendance_access
 from . import test_integration
 from . import test_public_forms_fuzz

@@ -313,6 +313,7 @@ class RatingFixtures:
         cls.zone = env["gov.hall.zone"].create({"name": "GscRat Zone", "code": "GSCRATZ"})
         cls.employee = env["hr.employee"].create({"name": "GscRat Clerk A", "department_id": department_a.id})
         cls.employee_b = env["hr.employee"].create({"name": "GscRat Clerk B", "department_id": department_b.id})
+        cls.employee_c = env["hr.employee"].create({"name": "GscRat Clerk C", "department_id": department_b.id})
         cls.window = env["gov.service.window"].create(
             {"name": "GscRat Window A", "code": "GSCRAT-A1", "zone_id": cls.zone.id,
              "department_id": department_a.id, "employee_ids": [(6, 0, cls.employee.ids)]}
@@ -320,7 +321,7 @@ class RatingFixtures:
         cls.window_b = env["gov.service.window"].create(
             {"name": "GscRat Window B", "code": "GSCRAT-B1", "zone_id": cls.zone.id,
              "department_id": department_b.id,
-             "employee_ids": [(6, 0, (cls.employee | cls.employee_b).ids)]}
+             "employee_ids": [(6, 0, (cls.employee_b | cls.employee_c).ids)]}
         )
         cls.ind_good = env.ref("gov_service_center.rating_indicator_efficient")
         cls.ind_bad = env.ref("gov_service_center.rating_indicator_bad_attitude")

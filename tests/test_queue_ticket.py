@@ -4,9 +4,10 @@ from datetime import datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
-from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
+from odoo import SUPERUSER_ID, Command, api
+from odoo.api import Transaction, call_kw
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import retrying
 from odoo.modules.registry import DummyRLock, Registry
@@ -127,6 +128,68 @@ class TestQueueTicket(GovQueueCase):
         )
         self.assertEqual(sorted((zone.code, hour, count) for zone, hour, count, _avg in rows),
                          [("QA", 9, 2), ("QB", 9, 1)])
+
+
+@tagged("post_install", "-at_install")
+class TestWindowConsole(GovQueueCase):
+    """The view the console menu opens calls the next ticket for the user's window."""
+
+    def _default_view_call_next(self, user):
+        action = self.env.ref("gov_service_center.gov_queue_ticket_action_console")
+        self.assertEqual(self.env.ref("gov_service_center.menu_gov_queue_console").action, action)
+        view_type = action.view_mode.split(",")[0]
+        Ticket = self.env["gov.queue.ticket"].with_user(user)
+        arch = etree.fromstring(Ticket.get_views([(False, view_type)])["views"][view_type]["arch"])
+        buttons = arch.xpath("/*/header/button[@type='object'][@string='Call Next']")
+        self.assertEqual(len(buttons), 1, f"no Call Next button in the {view_type} view")
+        self.assertEqual(buttons[0].get("display"), "always")
+        return Ticket, buttons[0].get("name")
+
+    def test_default_view_calls_the_next_ticket_of_the_users_window(self):
+        staff_user = new_test_user(self.env, "gsc_console_staff", groups="base.group_user")
+        staff = self.env["hr.employee"].create({"name": "Console Staff", "user_id": staff_user.id})
+        self.window.employee_ids = [Command.link(staff.id)]
+        Ticket, method = self._default_view_call_next(staff_user)
+        with freeze_time("2026-03-10 01:00:00"):
+            other_zone = self._take(self.zone_b)
+            first, second = self._take(), self._take()
+        # the console shows the tickets of the window's zone, with the names
+        # of their zone and window, to a plain internal user
+        rows = Ticket.web_search_read(
+            [("date", "=", "2026-03-10")],
+            {"name": {}, "state": {}, "zone_id": {"fields": {"display_name": {}}},
+             "window_id": {"fields": {"display_name": {}}}},
+        )["records"]
+        self.assertEqual(sorted(row["name"] for row in rows), ["A001", "A002"])
+        self.assertEqual(rows[0]["zone_id"]["display_name"], self.zone_a.display_name)
+        with freeze_time("2026-03-10 01:05:00"):
+            # the web client passes the ids of the tickets on screen, as for a
+            # header button: the call is the same whatever they are
+            shown = Ticket.search([("date", "=", "2026-03-10")])
+            self.assertIn(first, shown)
+            action = call_kw(Ticket, method, [shown.ids], {})
+            self.assertEqual(action["res_id"], first.id)
+            action = call_kw(Ticket, method, [[]], {})
+            self.assertEqual(action["res_id"], second.id)
+        self.assertEqual((first.state, first.window_id, first.employee_id), ("called", self.window, staff))
+        self.assertEqual(second.state, "called")
+        self.assertEqual(other_zone.state, "waiting")
+        with freeze_time("2026-03-10 01:06:00"), self.assertRaises(UserError):
+            call_kw(Ticket, method, [[]], {})  # nobody else waits in this window's zone
+
+    def test_default_view_without_a_window_explains(self):
+        Ticket, method = self._default_view_call_next(self.user_internal)
+        with self.assertRaisesRegex(UserError, "not assigned to a service window"):
+            call_kw(Ticket, method, [[]], {})
+
+    def test_list_view_button_calls_for_the_users_window(self):
+        Ticket = self.env["gov.queue.ticket"].with_user(self.user_clerk)
+        arch = etree.fromstring(Ticket.get_views([(False, "list")])["views"]["list"]["arch"])
+        (button,) = arch.xpath("/list/header/button[@string='Call Next']")
+        with freeze_time("2026-03-10 01:00:00"):
+            ticket = self._take()
+            call_kw(Ticket, button.get("name"), [[ticket.id]], {})
+        self.assertEqual((ticket.state, ticket.employee_id), ("called", self.clerk))
 
 
 @tagged("post_install", "-at_install")
