@@ -106,6 +106,10 @@
         "views/gov_intermediary_portal_templates.xml",
         "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_intermediary_results_reports.xml",
+        "data/gov_complaint_website_menu_data.xml",
+        "views/website_layout_templates.xml",
+        "views/website_home_templates.xml",
+        "reports/report_layout_templates.xml",
     ],
     "demo": [
         "demo/website_demo.xml",
@@ -128,6 +132,13 @@
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "gov_service_center/static/src/scss/gov_website.scss",
+            "gov_service_center/static/src/js/gov_large_text.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }
