@@ -118,7 +118,7 @@ class ResConfigSettings(models.TransientModel):
                             setting=label, minimum=setting.minimum, maximum=setting.maximum,
                         )
                     )
-            elif setting.type in ("char", "selection") and value:
+            elif setting.type in ("char", "selection") and value and value.strip():
                 if parse(setting, value) is None:
                     raise ValidationError(
                         self.env._(

@@ -48,7 +48,9 @@ class Website(models.Model):
 
         news_blog = env.ref("gov_service_center.blog_department_news", raise_if_not_found=False)
         news = env["blog.post"]
+        news_url = "/blog"
         if news_blog:
+            news_url = f"/blog/{env['ir.http']._slug(news_blog)}"
             news = news.sudo().search_fetch(
                 [
                     ("blog_id", "=", news_blog.id),
@@ -74,6 +76,6 @@ class Website(models.Model):
             "figures": figures,
             "policies": policies,
             "news": news,
-            "news_blog": news_blog,
+            "news_url": news_url,
             "zones": [(zone, waiting.get(zone, 0)) for zone in zones],
         }
