@@ -285,7 +285,7 @@ class TestWebsiteFront(FrontFixtures, HttpCase):
             self.env["gov.approval.item"]._gov_public_domain()
         ))
         self.assertEqual(
-            tree.xpath("string(//*[hasclass('o_gov_figure_items')]//dd)").strip(), active
+            tree.xpath("string(//*[hasclass('o_gov_figure_items')]//*[hasclass('o_gov_figure_value')])").strip(), active
         )
         self.assertIn("GscFront Policy On Services", page)
         self.assertIn(self.policy.website_url, page)
