@@ -344,7 +344,7 @@ def website_in_english(env):
     its pages (the module makes Chinese its only language at install)."""
     english = env["res.lang"]._activate_lang("en_US")
     for website in env["website"].search([]):
-        website.write({"language_ids": [(4, english.id)], "default_lang_id": english.id})
+        website.write({"language_ids": [(6, 0, english.ids)], "default_lang_id": english.id})
 
 
 class PublicFormMixin:
