@@ -109,6 +109,10 @@
         "reports/gov_intermediary_results_reports.xml",
         "data/gov_case_data.xml",
         "views/gov_case_views.xml",
+        "data/gov_complaint_website_menu_data.xml",
+        "views/website_layout_templates.xml",
+        "views/website_home_templates.xml",
+        "reports/report_layout_templates.xml",
     ],
     "demo": [
         "demo/website_demo.xml",
@@ -134,6 +138,13 @@
         "demo/gov_queue_ticket_demo.xml",
         "demo/gov_consultation_year_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "gov_service_center/static/src/scss/gov_website.scss",
+            "gov_service_center/static/src/js/gov_large_text.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

@@ -18,6 +18,13 @@ FORM_MAX_CONTENT_LENGTH = 64 * 1024
 LOOKUP_MAX_CONTENT_LENGTH = 8 * 1024
 
 
+def readonly_on_get(controller):
+    """``readonly`` of the routes that show a page on GET and act on POST:
+    the page is served by a read-only cursor (the replica, when one is
+    configured), the submission by the primary database."""
+    return request.httprequest.method in ("GET", "HEAD")
+
+
 def upload_max_content_length(max_files, max_file_size):
     """Body limit of a form accepting ``max_files`` files of at most
     ``max_file_size`` bytes (multipart overhead included)."""

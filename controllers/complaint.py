@@ -9,6 +9,7 @@ from odoo.http import request
 from .common import (
     LOOKUP_MAX_CONTENT_LENGTH,
     parse_positive_int,
+    readonly_on_get,
     track_request,
     upload_max_content_length,
 )
@@ -69,7 +70,10 @@ class GovComplaintWebsite(http.Controller):
         response.status_code = status
         return response
 
-    @http.route("/complaint", type="http", auth="public", website=True, methods=["GET"], sitemap=True)
+    @http.route(
+        "/complaint", type="http", auth="public", website=True, methods=["GET"], sitemap=True,
+        readonly=True,
+    )
     def complaint_form(self, **kwargs):
         guard = _complaint_guard()
         values = {}
@@ -173,7 +177,7 @@ class GovComplaintWebsite(http.Controller):
 
     @http.route(
         "/complaint/track", type="http", auth="public", website=True, methods=["GET", "POST"],
-        sitemap=False, max_content_length=LOOKUP_MAX_CONTENT_LENGTH,
+        sitemap=False, max_content_length=LOOKUP_MAX_CONTENT_LENGTH, readonly=readonly_on_get,
     )
     def complaint_track(self, **post):
         if request.httprequest.method != "POST":

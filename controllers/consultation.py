@@ -19,6 +19,7 @@ from .common import (
     LOOKUP_MAX_CONTENT_LENGTH,
     clean_search as _clean_search,
     parse_positive_int as _parse_positive_int,
+    readonly_on_get,
     track_request,
     upload_max_content_length,
 )
@@ -238,14 +239,14 @@ class GovConsultationWebsite(http.Controller):
 
     @http.route(
         "/consultation", type="http", auth="public", website=True, methods=["GET", "POST"],
-        sitemap=True, max_content_length=FORM_MAX_CONTENT_LENGTH,
+        sitemap=True, max_content_length=FORM_MAX_CONTENT_LENGTH, readonly=readonly_on_get,
     )
     def consultation(self, **post):
         return self._form("consultation", **post)
 
     @http.route(
         "/mailbox", type="http", auth="public", website=True, methods=["GET", "POST"],
-        sitemap=True, max_content_length=FORM_MAX_CONTENT_LENGTH,
+        sitemap=True, max_content_length=FORM_MAX_CONTENT_LENGTH, readonly=readonly_on_get,
     )
     def mailbox(self, **post):
         return self._form("mailbox", **post)
@@ -266,6 +267,7 @@ class GovConsultationWebsite(http.Controller):
     @http.route(
         "/consultation/track", type="http", auth="public", website=True,
         methods=["GET", "POST"], sitemap=False, max_content_length=LOOKUP_MAX_CONTENT_LENGTH,
+        readonly=readonly_on_get,
     )
     def consultation_track(self, **post):
         values = self._prepare_consultation_track_values()
@@ -307,7 +309,7 @@ class GovConsultationWebsite(http.Controller):
     # ------------------------------------------------------------------
     @http.route(
         ["/consultation/answers", "/consultation/answers/page/<int:page>"],
-        type="http", auth="public", website=True, sitemap=True,
+        type="http", auth="public", website=True, sitemap=True, readonly=True,
     )
     def consultation_answers(self, page=1, search="", **kw):
         page = _parse_positive_int(page, 1)

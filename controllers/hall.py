@@ -69,7 +69,7 @@ class GovHallController(http.Controller):
         return None
 
     @http.route("/hall/ticket", type="http", auth="public", website=True, sitemap=False,
-                methods=["GET"])
+                methods=["GET"], readonly=True)
     def ticket_kiosk(self, kiosk=None, **kwargs):
         if kiosk is not None:
             # set-up link opened once on the kiosk by the administrator

@@ -26,7 +26,8 @@ def _parse_month(value):
 
 
 class GovHonorRoll(http.Controller):
-    @http.route("/honor-roll", type="http", auth="public", website=True, sitemap=True)
+    @http.route("/honor-roll", type="http", auth="public", website=True, sitemap=True,
+                readonly=True)
     def honor_roll(self, month=None, **kwargs):
         Star = request.env["gov.service.star"].sudo()
         domain = Star._gov_public_domain()
@@ -72,7 +73,7 @@ class GovHonorRoll(http.Controller):
             {"entries": entries, "selected_month": selected},
         )
 
-    @http.route("/honor-roll/photo/<string:star_id>", type="http", auth="public")
+    @http.route("/honor-roll/photo/<string:star_id>", type="http", auth="public", readonly=True)
     def honor_roll_photo(self, star_id, **kwargs):
         star_id = _parse_positive_int(star_id)
         Star = request.env["gov.service.star"].sudo()

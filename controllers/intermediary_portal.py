@@ -60,7 +60,7 @@ class GovIntermediaryApply(http.Controller):
         return response
 
     @http.route("/intermediaries/apply", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=True)
+                methods=["GET"], sitemap=True, readonly=True)
     def intermediary_apply_form(self, **kwargs):
         return self._render_apply(_apply_guard())
 

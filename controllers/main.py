@@ -101,6 +101,10 @@ class GovServiceItemWebsite(http.Controller):
             domain.append(("department_id", "=", current_department.id))
         if item_type:
             domain.append(("item_type", "=", item_type))
+        # online=1: only the items that can be applied for online (网上申报)
+        online = kwargs.get("online") == "1"
+        if online:
+            domain.append(("online_available", "=", True))
 
         url_args = {}
         if search:
@@ -109,6 +113,8 @@ class GovServiceItemWebsite(http.Controller):
             url_args["department"] = current_department.id
         if item_type:
             url_args["type"] = item_type
+        if online:
+            url_args["online"] = "1"
 
         total = Item.search_count(domain)
         pager = portal_pager(
@@ -131,6 +137,7 @@ class GovServiceItemWebsite(http.Controller):
             "types": types,
             "type_labels": self._get_type_labels(),
             "current_type": item_type,
+            "current_online": online,
             "url_args": url_args,
         }
         return request.render("gov_service_center.service_items_page", values)

@@ -112,7 +112,7 @@ class GovServiceRatingWebsite(http.Controller):
     # Routes
     # ------------------------------------------------------------------
     @http.route("/service-rating", type="http", auth="public", website=True, sitemap=False,
-                methods=["GET"])
+                methods=["GET"], readonly=True)
     def service_rating_form(self, ticket=None, window=None, **kwargs):
         target = self._resolve_target(ticket, window)
         if target is None:

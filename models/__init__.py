@@ -52,6 +52,8 @@ from . import gov_case_step
 from . import gov_case_pause
 from . import gov_center_overview
 from . import res_config_settings
+from . import res_company
+from . import website
 from . import gov_policy_category
 from . import gov_policy_document
 from . import gov_policy_visit

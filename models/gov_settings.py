@@ -146,6 +146,26 @@ DECLARATIONS = [
             "Priority Tickets per Address per 10 Minutes",
             "Green-channel tickets a device that is not a registered kiosk may take in 10 minutes.",
             "forms"),
+    # website identity (the center's name, logo, address and hotline are those of the company)
+    Setting("center_hours", "char", "", label="Opening Hours",
+            help="Opening hours of the hall, shown in the header, the footer, the home page "
+            "and the printed documents, e.g. Monday to Friday 9:00-12:00, 13:30-17:30.",
+            section="website"),
+    Setting("complaint_phone", "char", "12345", label="Complaint Line",
+            help="Telephone number for complaints and suggestions, e.g. the 12345 government "
+            "service hotline.", section="website"),
+    Setting("site_sponsor", "char", "", label="Website Sponsor",
+            help="Organisation running the website (主办单位), shown in the footer.",
+            section="website"),
+    Setting("site_code", "char", "", label="Website Identifier",
+            help="Ten-character identifier of the government website (网站标识码).",
+            section="website", pattern=r"[0-9A-Za-z]{10}"),
+    Setting("icp_number", "char", "", label="ICP Filing Number",
+            help="ICP filing number of the website (ICP备案号), linked to the MIIT filing "
+            "system in the footer.", section="website"),
+    Setting("psb_number", "char", "", label="Public Security Filing Number",
+            help="Public security filing number of the website (公安机关备案号), linked to the "
+            "national filing system in the footer.", section="website"),
 ]
 
 SETTINGS = {setting.name: setting for setting in DECLARATIONS}

@@ -90,6 +90,13 @@ class ResConfigSettings(models.TransientModel):
     gov_form_scope_ip_per_day = fields.Integer(**_setting("form_scope_ip_per_day"))
     gov_hall_ticket_ip_limit = fields.Integer(**_setting("hall_ticket_ip_limit"))
     gov_hall_ticket_ip_priority_limit = fields.Integer(**_setting("hall_ticket_ip_priority_limit"))
+    # Website identity
+    gov_center_hours = fields.Char(**_setting("center_hours"))
+    gov_complaint_phone = fields.Char(**_setting("complaint_phone"))
+    gov_site_sponsor = fields.Char(**_setting("site_sponsor"))
+    gov_site_code = fields.Char(**_setting("site_code"))
+    gov_icp_number = fields.Char(**_setting("icp_number"))
+    gov_psb_number = fields.Char(**_setting("psb_number"))
 
     @api.constrains("gov_case_number_pattern")
     def _check_gov_case_number_pattern(self):
@@ -124,7 +131,7 @@ class ResConfigSettings(models.TransientModel):
                             setting=label, minimum=setting.minimum, maximum=setting.maximum,
                         )
                     )
-            elif setting.type in ("char", "selection") and value:
+            elif setting.type in ("char", "selection") and value and value.strip():
                 if parse(setting, value) is None:
                     raise ValidationError(
                         self.env._(
@@ -138,10 +145,21 @@ class ResConfigSettings(models.TransientModel):
         super().set_values()
         # stored as explicit text: 0 and False must not fall back to the defaults
         ICP = self.env["ir.config_parameter"].sudo()
+        identity_changed = False
         for setting in DECLARATIONS:
             value = self[field_name(setting.name)]
+            if setting.type == "char" and setting.default == "" and not (value or "").strip():
+                # optional text cleared: nothing is shown any more
+                if ICP.get_param(param_key(setting.name)):
+                    ICP.set_param(param_key(setting.name), False)
+                    identity_changed |= setting.section == "website"
+                continue
             if setting.type in ("char", "selection") and not value:
                 continue  # left empty: the default applies
             text = format_value(setting, value.strip() if setting.type == "char" else value)
             if ICP.get_param(param_key(setting.name)) != text:
                 ICP.set_param(param_key(setting.name), text)
+                identity_changed |= setting.section == "website"
+        if identity_changed:
+            # the header and footer of the website are cached with the templates
+            self.env.registry.clear_cache("templates")

@@ -36,3 +36,4 @@ from . import test_security_public_data
 from . import test_case
 from . import test_backoffice_views
 from . import test_backoffice_texts
+from . import test_website_front

@@ -336,7 +336,16 @@ class RatingFixtures:
 PUBLIC_FORM_HIDDEN_RE = re.compile(
     r'name="(csrf_token|gov_form_ts|gov_submission_key)" value="([^"]*)"'
 )
-PUBLIC_FORM_CAPTCHA_RE = re.compile(r"how much is <span>(\d) \+ (\d)</span>")
+# the question in any language of the site
+PUBLIC_FORM_CAPTCHA_RE = re.compile(r"<span>(\d) \+ (\d)</span>")
+
+
+def website_in_english(env):
+    """Serve the website in English, for the tests reading English texts of
+    its pages (the module makes Chinese its only language at install)."""
+    english = env["res.lang"]._activate_lang("en_US")
+    for website in env["website"].search([]):
+        website.write({"language_ids": [(6, 0, english.ids)], "default_lang_id": english.id})
 
 
 class PublicFormMixin:

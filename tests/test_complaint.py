@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import GovServiceCenterCase, PublicFormMixin, make_uscc
+from .common import GovServiceCenterCase, PublicFormMixin, make_uscc, website_in_english
 
 
 @tagged("post_install", "-at_install")
@@ -134,6 +134,7 @@ class TestComplaintWebsite(PublicFormMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        website_in_english(cls.env)  # the texts checked below are English
         cls.env["ir.config_parameter"].sudo().set_param(
             "gov_service_center.form_min_fill_seconds", 0
         )

@@ -11,7 +11,7 @@ from odoo import sql_db
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import PublicFormMixin
+from .common import PublicFormMixin, website_in_english
 
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
@@ -36,6 +36,7 @@ class TestConsultationWebsite(PublicFormMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        website_in_english(cls.env)  # the texts checked below are English
         Department = cls.env["hr.department"]
         cls.dept = Department.create(
             {"name": "GscCons Housing Bureau", "gov_code": "CH", "gov_is_stationed": True}

@@ -18,7 +18,7 @@ from odoo.tools import mute_logger
 from odoo.addons.gov_service_center.controllers.common import normalize_address
 from odoo.addons.gov_service_center.controllers.main import GovServiceItemWebsite
 
-from .common import PublicFormMixin
+from .common import PublicFormMixin, website_in_english
 from .test_service_rating import RatingFixtures
 
 GUARD_LOGGER = "odoo.addons.gov_service_center.controllers"
@@ -32,6 +32,7 @@ class TestPublicFormGuard(RatingFixtures, PublicFormMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        website_in_english(cls.env)  # the texts checked below are English
         Department = cls.env["hr.department"]
         cls._rating_setup(
             Department.create({"name": "GscGuard A"}), Department.create({"name": "GscGuard B"})

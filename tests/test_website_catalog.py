@@ -5,6 +5,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.gov_service_center.controllers.main import GovServiceItemWebsite
 
+from .common import website_in_english
+
 
 @tagged("post_install", "-at_install")
 class TestWebsiteCatalog(HttpCase):
@@ -12,6 +14,7 @@ class TestWebsiteCatalog(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        website_in_english(cls.env)  # the texts checked below are English
         Department = cls.env["hr.department"]
         cls.dept_alpha = Department.create({"name": "GscWeb Alpha Bureau", "gov_code": "WA"})
         cls.dept_beta = Department.create({"name": "GscWeb Beta Bureau", "gov_code": "WB"})
