@@ -128,6 +128,11 @@
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "gov_service_center/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }
