@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("gov_consultation_ask_and_track", {
             run: "edit 5678",
         },
         {
-            trigger: "form[action='/consultation/track'] button[type=submit]:contains(Search)",
+            trigger: "form[action='/consultation/track']:has(#gov_code) button[type=submit]",
             run: "click",
         },
         {

@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("gov_consultation_answer", {
         },
         {
             content: "The consultation is answered",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Answered)",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=answered]",
         },
     ],
 });
@@ -49,7 +49,7 @@ registry.category("web_tour.tours").add("gov_approval_item_decision", {
         },
         {
             content: "The wizard closes and the item is suspended",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Suspended)",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=suspended]",
         },
     ],
 });
