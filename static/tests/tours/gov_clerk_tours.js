@@ -10,6 +10,11 @@ registry.category("web_tour.tours").add("gov_consultation_answer", {
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_answer]",
         },
         {
+            content: "Open the Answer tab",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=answer]",
+            run: "click",
+        },
+        {
             content: "Write the answer",
             trigger: ".o_form_view .o_field_widget[name=answer] textarea",
             run: "edit Bring your identity card and the vehicle licence to window 3.",
