@@ -89,4 +89,4 @@ class TestBrowserTours(HttpCase):
         self.assertEqual(item.state, "suspended")
         change = self.env["gov.approval.item.change"].search([("item_id", "=", item.id)])
         self.assertIn("suspended", change.mapped("change_type"))
-        self.assertIn("GscTour Decision No. 7 (2026)", change.mapped("decision_ref"))
+        self.assertIn("GscTour Decision No. 7 of 2026", change.mapped("decision_ref"))

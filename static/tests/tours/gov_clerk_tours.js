@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("gov_approval_item_decision", {
         {
             content: "Type the number of the decision",
             trigger: ".modal .o_field_widget[name=decision_ref] input",
-            run: "edit GscTour Decision No. 7 (2026)",
+            run: "edit GscTour Decision No. 7 of 2026",
         },
         {
             trigger: ".modal .o_field_widget[name=note] textarea",
