@@ -143,6 +143,9 @@
             "gov_service_center/static/src/scss/gov_website.scss",
             "gov_service_center/static/src/js/gov_large_text.js",
         ],
+        "web.assets_tests": [
+            "gov_service_center/static/tests/tours/**/*",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "application": True,

@@ -103,6 +103,60 @@ gsc_setup_pdf() {
     fi
 }
 
+# Chromium (browser tests: HttpCase.browser_js / start_tour, and
+#    scripts/screenshots) and axe-core (accessibility checks of the public
+#    pages), pinned, under .local/node. Odoo looks for google-chrome, chromium,
+#    chromium-browser or google-chrome-stable in PATH; without one the browser
+#    tests are skipped, so the check is loud.
+GSC_AXE_VERSION=4.10.3
+GSC_AXE_JS="$GSC_LOCAL/node/node_modules/axe-core/axe.min.js"
+gsc_chrome_path() {
+    local bin_
+    for bin_ in google-chrome chromium chromium-browser google-chrome-stable; do
+        if command -v "$bin_" >/dev/null 2>&1; then
+            command -v "$bin_"
+            return 0
+        fi
+    done
+    return 1
+}
+gsc_setup_browser() {
+    if ! gsc_chrome_path >/dev/null; then
+        if gsc_can_apt; then
+            gsc_log "installing chromium and chromium-driver (apt-get)"
+            if ! { apt-get update -qq >/dev/null &&
+                   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+                       chromium chromium-driver >/dev/null; }; then
+                gsc_warn "apt-get install chromium chromium-driver failed; browser tests will be skipped"
+            fi
+        else
+            gsc_warn "no Chrome/Chromium in PATH: browser tests will be skipped (install the chromium package)"
+        fi
+    fi
+    local have=""
+    [ -f "$GSC_AXE_JS" ] && have="$(sed -nE 's/.*"version": *"([^"]+)".*/\1/p' \
+        "$GSC_LOCAL/node/node_modules/axe-core/package.json" 2>/dev/null | head -n 1)"
+    if [ "$have" != "$GSC_AXE_VERSION" ]; then
+        if ! command -v npm >/dev/null 2>&1 && gsc_can_apt; then
+            gsc_log "installing npm (apt-get)"
+            { apt-get update -qq >/dev/null &&
+              DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; } \
+                || gsc_warn "apt-get install npm failed"
+        fi
+        if command -v npm >/dev/null 2>&1; then
+            gsc_log "installing axe-core@$GSC_AXE_VERSION in .local/node (npm)"
+            mkdir -p "$GSC_LOCAL/node"
+            npm install --silent --no-audit --no-fund --no-save --prefix "$GSC_LOCAL/node" \
+                "axe-core@$GSC_AXE_VERSION" >/dev/null \
+                || gsc_warn "npm install axe-core@$GSC_AXE_VERSION failed; accessibility tests will be skipped"
+        else
+            gsc_warn "npm missing: accessibility tests will be skipped (install npm)"
+        fi
+    fi
+    # the tests read the script from here (tests/test_browser_accessibility.py)
+    export GSC_AXE_JS
+}
+
 # Can we open a connection with the current PG* environment?
 gsc_pg_ping() {
     "$GSC_PY" - <<'PY' 2>/dev/null

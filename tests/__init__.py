@@ -37,3 +37,6 @@ from . import test_case
 from . import test_backoffice_views
 from . import test_backoffice_texts
 from . import test_website_front
+from . import test_browser_clickbot
+from . import test_browser_tours
+from . import test_browser_accessibility

@@ -1,0 +1,162 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""axe-core (https://github.com/dequelabs/axe-core) in Chromium on every
+public page of the module: a 'serious' or 'critical' violation fails the test
+and is printed (rule, help, elements). scripts/test installs axe-core in
+.local/node (scripts/lib.sh, GSC_AXE_VERSION); without it the test is skipped."""
+import json
+import os
+from unittest import SkipTest
+
+from odoo.tests import HttpCase, tagged
+
+from .common import make_uscc
+
+MODULE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AXE_JS = os.environ.get("GSC_AXE_JS") or os.path.join(
+    MODULE_ROOT, ".local", "node", "node_modules", "axe-core", "axe.min.js"
+)
+FAILING_IMPACTS = ("serious", "critical")
+
+# Odoo's website layout (header, footer, "Powered by" line) and the blog
+# pages (website_blog's templates: the module only brings the department news
+# blog) are not the module's: their violations are logged as warnings, the
+# others fail.
+LAYOUT_SELECTOR = "header#top, footer#bottom, .o_footer_copyright"
+BLOG_SELECTOR = "body"
+
+# Run axe once the page is loaded; print the failing violations with
+# console.error (which fails browser_js), else the success signal. The
+# messages are sent from a small function of their own so that the failure
+# does not quote the whole axe-core source.
+AXE_RUN = """
+window.__gscReport = window.eval("(kind, message) => console[kind](message)");
+%(axe)s
+;
+(async () => {
+    const report = window.__gscReport;
+    const results = await axe.run(document, {resultTypes: ["violations"]});
+    // "/blog/..." or "/<lang>/blog/..."
+    const isBlog = location.pathname.split("/").filter(Boolean).slice(0, 2).includes("blog");
+    const odoo = isBlog ? `${%(layout)s}, ${%(blog)s}` : %(layout)s;
+    const failing = [];
+    const layout = [];
+    for (const v of results.violations) {
+        if (!%(impacts)s.includes(v.impact)) {
+            continue;
+        }
+        const own = v.nodes.filter((node) => {
+            const element = document.querySelector(node.target[0]);
+            return !(element && element.closest(odoo));
+        });
+        (own.length ? failing : layout).push([v, own.length ? own : v.nodes]);
+    }
+    const describe = (list) => {
+        const lines = [];
+        for (const [v, nodes] of list) {
+            lines.push(`[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
+            for (const node of nodes.slice(0, 8)) {
+                lines.push(`    ${node.target.join(" ")}  ${node.html.slice(0, 160)}`);
+                lines.push(`        ${(node.failureSummary || "").split("\\n").slice(1, 2).join("").trim()}`);
+            }
+            if (nodes.length > 8) {
+                lines.push(`    ... and ${nodes.length - 8} more`);
+            }
+        }
+        return lines.join("\\n");
+    };
+    const page = location.pathname + location.search;
+    if (layout.length) {
+        report("warn", `axe-core: violation(s) in Odoo's own templates on ${page}:\\n` + describe(layout));
+    }
+    if (failing.length) {
+        report("error", `axe-core: ${failing.length} serious or critical violation(s) on ${page}:\\n` + describe(failing));
+    } else {
+        report("log", "test successful");
+    }
+})();
+"""
+
+
+@tagged("post_install", "-at_install", "gsc_browser")
+class TestBrowserAccessibility(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not os.path.isfile(AXE_JS):
+            raise SkipTest(f"axe-core not found at {AXE_JS} (scripts/test installs it)")
+        with open(AXE_JS, encoding="utf-8") as axe_file:
+            cls.axe_source = axe_file.read()
+        env = cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        department = env["hr.department"].create(
+            {"name": "GscAxe Housing Bureau", "gov_code": "GAX", "gov_is_stationed": True}
+        )
+        cls.item = env["gov.approval.item"].create({
+            "name": "GscAxe Construction Permit", "department_id": department.id,
+            "item_type": "licensing", "statutory_days": 20, "promised_days": 10,
+        })
+        cls.item.apply_decision("added", "GscAxe Decision No. 1", "2026-01-05")
+        cls.item.is_published = True
+        category = env["gov.policy.category"].create({"name": "GscAxe Approval", "code": "GAX-P"})
+        cls.document = env["gov.policy.document"].create({
+            "name": "GscAxe Measures on Approvals", "doc_number": "GscAxe [2026] 1",
+            "issuer": "GscAxe City Government", "date_issued": "2026-01-05",
+            "category_id": category.id, "is_published": True,
+        })
+        service_type = env["gov.intermediary.service.type"].create(
+            {"name": "GscAxe Surveying", "code": "GAX-S", "min_providers": 1}
+        )
+        cls.intermediary = env["gov.intermediary"].create({
+            "name": "GscAxe Survey Company", "uscc": make_uscc(9101),
+            "filing_state": "filed", "service_type_ids": [(6, 0, service_type.ids)],
+            "website_published": True,
+        })
+        zone = env["gov.hall.zone"].create({"name": "GscAxe Zone", "code": "GAXZ", "ticket_prefix": "X"})
+        cls.window = env["gov.service.window"].create(
+            {"name": "GscAxe Window", "code": "GAX-01", "zone_id": zone.id,
+             "department_id": department.id}
+        )
+        blog = env["blog.blog"].search([], limit=1) or env["blog.blog"].create({"name": "GscAxe News"})
+        cls.blog_post = env["blog.post"].create({
+            "name": "GscAxe New Service Windows", "blog_id": blog.id, "is_published": True,
+            "content": "<p>The hall opens two new windows.</p>",
+        })
+
+    def _pages(self):
+        slug = self.env["ir.http"]._slug
+        return [
+            "/",
+            "/service-items",
+            self.item.website_url,
+            "/consultation",
+            "/consultation/track",
+            "/consultation/answers",
+            "/mailbox",
+            "/complaint",
+            "/complaint/track",
+            "/intermediaries",
+            f"/intermediaries?search={self.intermediary.name}",
+            "/intermediaries/restricted",
+            "/intermediaries/draws",
+            "/intermediaries/apply",
+            "/policies",
+            self.document.website_url,
+            f"/service-rating?window={self.window.code}",
+            "/hall/ticket",
+            "/hall/display",
+            "/honor-roll",
+            # a year of published intermediary results, when there is one
+            *[f"/intermediaries/results/{year}" for year in self.env[
+                "gov.intermediary.year.score"].sudo().search(
+                    [("state", "=", "published")], order="year desc", limit=1).mapped("year")],
+            "/blog",
+            f"/blog/{slug(self.blog_post.blog_id)}/{slug(self.blog_post)}",
+        ]
+
+    def test_public_pages(self):
+        code = AXE_RUN % {
+            "axe": self.axe_source, "impacts": json.dumps(FAILING_IMPACTS),
+            "layout": json.dumps(LAYOUT_SELECTOR), "blog": json.dumps(BLOG_SELECTOR),
+        }
+        for url in self._pages():
+            with self.subTest(url=url):
+                self.browser_js(url, code, "document.readyState === 'complete'", timeout=60)
