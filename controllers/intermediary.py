@@ -13,6 +13,8 @@ from ..models.gov_center_time import center_today
 from .main import _clean_search, _parse_positive_int
 
 PROVIDERS_PER_PAGE = 20
+RESTRICTIONS_PER_PAGE = 50
+RESULTS_PER_PAGE = 50
 
 
 class GovIntermediaryWebsite(http.Controller):
@@ -126,49 +128,64 @@ class GovIntermediaryWebsite(http.Controller):
         return request.render("gov_service_center.intermediaries_page", values)
 
     @http.route(
-        "/intermediaries/restricted",
+        ["/intermediaries/restricted", "/intermediaries/restricted/page/<int:page>"],
         type="http",
         auth="public",
         website=True,
         sitemap=False,
         readonly=True,
     )
-    def intermediaries_restricted(self, **kwargs):
+    def intermediaries_restricted(self, page=1, **kwargs):
         Restriction = request.env["gov.credit.restriction"].sudo()
+        domain = Restriction._gov_public_domain()
+        pager = portal_pager(
+            url="/intermediaries/restricted",
+            total=Restriction.search_count(domain),
+            page=_parse_positive_int(page, default=1),
+            step=RESTRICTIONS_PER_PAGE,
+        )
         restrictions = Restriction.search(
-            Restriction._gov_public_domain(), order="date_start desc, id desc"
+            domain, order="date_start desc, id desc",
+            limit=RESTRICTIONS_PER_PAGE, offset=pager["offset"],
         )
         return request.render(
-            "gov_service_center.intermediaries_restricted_page", {"restrictions": restrictions}
+            "gov_service_center.intermediaries_restricted_page",
+            {"restrictions": restrictions, "pager": pager},
         )
 
     @http.route(
-        "/intermediaries/results/<int:year>",
+        ["/intermediaries/results/<int:year>", "/intermediaries/results/<int:year>/page/<int:page>"],
         type="http",
         auth="public",
         website=True,
         sitemap=False,
         readonly=True,
     )
-    def intermediaries_results(self, year, **kwargs):
+    def intermediaries_results(self, year, page=1, **kwargs):
         if not 2000 <= year <= 2100:
             raise request.not_found()
         Score = request.env["gov.intermediary.year.score"].sudo()
-        scores = Score.search(
-            Score._gov_public_domain() + [("year", "=", year)],
-            order="grade, weighted_score desc, id",
-        )
-        if not scores:
+        domain = Score._gov_public_domain() + [("year", "=", year)]
+        total = Score.search_count(domain)
+        if not total:
             raise request.not_found()
+        pager = portal_pager(
+            url=f"/intermediaries/results/{year}",
+            total=total,
+            page=_parse_positive_int(page, default=1),
+            step=RESULTS_PER_PAGE,
+        )
+        scores = Score.search(
+            domain, order="grade, weighted_score desc, id",
+            limit=RESULTS_PER_PAGE, offset=pager["offset"],
+        )
+        commended = Score.search(
+            domain + [("commendation_state", "=", "confirmed")],
+            order="weighted_score desc, id", limit=RESULTS_PER_PAGE,
+        )
         return request.render(
             "gov_service_center.intermediaries_results_page",
-            {
-                "year": year,
-                "scores": scores,
-                "commended": scores.filtered(
-                    lambda score: score.commendation_state == "confirmed"
-                ),
-            },
+            {"year": year, "scores": scores, "commended": commended, "pager": pager},
         )
 
     @http.route(

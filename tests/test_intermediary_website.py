@@ -129,6 +129,17 @@ class TestIntermediaryWebsite(HttpCase):
         self.assertNotIn("GSCINT-DEC-2", html)
         self.assertNotIn(self.shown_alpha.name, html)
 
+    def test_restricted_pages(self):
+        # one page of at most 50 restrictions; past the last page, the last page
+        html = self._get("/intermediaries/restricted/page/7")
+        self.assertIn(self.restricted.name, html)
+        for url in ("/intermediaries/restricted/page/0", "/intermediaries/restricted/page/abc",
+                    "/intermediaries/results/2021/page/abc"):
+            with self.subTest(url=url):
+                response = self.url_open(url, allow_redirects=False)
+                self.assertIn(response.status_code, (200, 404))
+                self.assertNotIn("Traceback", response.text)
+
     def test_no_backend_access_for_public(self):
         # the public user reads nothing outside the sudo controllers
         self.authenticate(None, None)
