@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -99,10 +100,16 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 # ----------------------------------------------------------------------
 # databases
 # ----------------------------------------------------------------------
+@contextmanager
 def connect(dbname):
+    """An autocommit connection (``with psycopg2.connect()`` would open a
+    transaction block, where CREATE/DROP DATABASE and VACUUM are refused)."""
     conn = psycopg2.connect(dbname=dbname)
     conn.autocommit = True
-    return conn
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def filestore(dbname):
@@ -121,7 +128,6 @@ def copy_database(source, target):
     with connect("postgres") as conn, conn.cursor() as cr:
         cr.execute(f'DROP DATABASE IF EXISTS "{target}"')
         cr.execute(f'CREATE DATABASE "{target}" WITH TEMPLATE "{source}"')
-    conn.close()
     shutil.rmtree(filestore(target), ignore_errors=True)
     if filestore(source).exists():
         shutil.copytree(filestore(source), filestore(target))
@@ -130,7 +136,6 @@ def copy_database(source, target):
 def drop_database(name):
     with connect("postgres") as conn, conn.cursor() as cr:
         cr.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.close()
     shutil.rmtree(filestore(name), ignore_errors=True)
 
 
@@ -138,7 +143,6 @@ def database_exists(name):
     with connect("postgres") as conn, conn.cursor() as cr:
         cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
         found = bool(cr.fetchone())
-    conn.close()
     return found
 
 
@@ -162,8 +166,7 @@ def translated(column, suffix):
 def inflate_database(db, scale):
     inflate = inflate_sql.inflate
     counts = {key: int(value * scale) for key, value in VOLUMES.items() if key != "published_share"}
-    conn = connect(db)
-    conn.autocommit = False
+    conn = psycopg2.connect(dbname=db)
     cr = conn.cursor()
     started = time.perf_counter()
     # three years back from now, one row a few minutes apart
@@ -260,7 +263,6 @@ def row_counts(db):
             result[table] = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM gov_consultation WHERE is_published AND active")
         result["published consultations"] = cr.fetchone()[0]
-    conn.close()
     return result
 
 
