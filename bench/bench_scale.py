@@ -164,9 +164,16 @@ def translated(column, suffix):
 
 
 def inflate_database(db, scale):
-    inflate = inflate_sql.inflate
     counts = {key: int(value * scale) for key, value in VOLUMES.items() if key != "published_share"}
     conn = psycopg2.connect(dbname=db)
+    try:
+        _inflate(conn, counts)
+    finally:
+        conn.close()
+
+
+def _inflate(conn, counts):
+    inflate = inflate_sql.inflate
     cr = conn.cursor()
     started = time.perf_counter()
     # three years back from now, one row a few minutes apart
@@ -212,7 +219,7 @@ def inflate_database(db, scale):
            SELECT i.id, t.id
              FROM gov_intermediary i
              JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS rn, count(*) OVER () AS n
-                     FROM gov_intermediary_service_type WHERE active) t ON t.rn = i.id % t.n
+                     FROM gov_intermediary_service_type WHERE active) t ON t.rn = i.id %% t.n
             WHERE i.id > %s
            ON CONFLICT DO NOTHING""",
         (before,),
@@ -248,8 +255,7 @@ def inflate_database(db, scale):
                   "gov_intermediary_service_type_rel", "gov_intermediary_qualification",
                   "gov_approval_item", "hr_attendance"):
         cr.execute(f'VACUUM ANALYZE "{table}"')
-    conn.close()
-    print(f"inflated {db} in {time.perf_counter() - started:.0f} s: "
+    print(f"inflated {conn.info.dbname} in {time.perf_counter() - started:.0f} s: "
           + ", ".join(f"{key} +{value:,}" for key, value in added.items()))
 
 
