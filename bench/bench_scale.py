@@ -13,6 +13,9 @@ copies (``<demo_db>_scale_demo`` and ``<demo_db>_scale_big``, with their
 filestores), updates the module in the first so that both carry the indexes
 of the current code, and drops them at the end unless ``--keep``. The
 database is reached with the usual libpq settings (PGHOST, PGUSER, ...).
+``--addons-path`` is needed when the folder of this module is not named
+``gov_service_center`` (it must then point to a folder holding a link of
+that name to it).
 
 The inflated copy gets, in SQL, copied from the demo rows
 (``tests/inflate.py``, ``generate_series``; constraints kept, unique codes
