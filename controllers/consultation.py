@@ -28,6 +28,7 @@ from .form_guard import FormGuard
 _logger = logging.getLogger(__name__)
 
 ANSWERS_PER_PAGE = 10
+SEARCH_COUNT_LIMIT = 1000  # 100 pages
 SUBJECT_MIN, SUBJECT_MAX = 5, 50
 BODY_MAX = {"consultation": 2000, "mailbox": 600}
 CATEGORIES = ("consultation", "complaint", "suggestion", "help")
@@ -318,7 +319,9 @@ class GovConsultationWebsite(http.Controller):
         if search:
             domain += ["|", ("name", "ilike", search), ("question", "ilike", search)]
         Consultation = request.env["gov.consultation"].sudo()
-        total = Consultation.search_count(domain)
+        # a search counts its matches up to a cap: a common word would
+        # otherwise read every published answer just for the count
+        total = Consultation.search_count(domain, limit=SEARCH_COUNT_LIMIT if search else None)
         pager = portal_pager(
             url="/consultation/answers",
             total=total,
@@ -339,6 +342,7 @@ class GovConsultationWebsite(http.Controller):
                 "pager": pager,
                 "search": search,
                 "total": total,
+                "total_capped": bool(search) and total >= SEARCH_COUNT_LIMIT,
             },
         )
 

@@ -7,8 +7,14 @@ from odoo import http
 from odoo.http import request
 from odoo.tools.sql import escape_psql
 
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
 from ..models.gov_center_time import center_today
 from .main import _clean_search, _parse_positive_int
+
+PROVIDERS_PER_PAGE = 20
+RESTRICTIONS_PER_PAGE = 50
+RESULTS_PER_PAGE = 50
 
 
 class GovIntermediaryWebsite(http.Controller):
@@ -17,114 +23,169 @@ class GovIntermediaryWebsite(http.Controller):
             if not qs or qs.lower() in loc:
                 yield {"loc": loc}
 
+    def _get_directory_filters(self, base_domain):
+        """Service types and credit grades of the published providers, with
+        their counts: one grouped query each, whatever the directory size."""
+        Intermediary = request.env["gov.intermediary"].sudo()
+        types = sorted(
+            (
+                (service_type, count)
+                for service_type, count in Intermediary._read_group(
+                    base_domain, groupby=["service_type_ids"], aggregates=["__count"]
+                )
+                if service_type and service_type.active
+            ),
+            key=lambda group: (group[0].code or "", group[0].id),
+        )
+        grade_counts = dict(
+            Intermediary._read_group(base_domain, groupby=["credit_grade"], aggregates=["__count"])
+        )
+        grades = [
+            (key, label, grade_counts[key])
+            for key, label in Intermediary._fields["credit_grade"]._description_selection(
+                request.env
+            )
+            if key in grade_counts
+        ]
+        return types, grades
+
     @http.route(
-        "/intermediaries",
+        ["/intermediaries", "/intermediaries/page/<int:page>"],
         type="http",
         auth="public",
         website=True,
         sitemap=sitemap_intermediaries,
         readonly=True,
     )
-    def intermediaries(self, search=None, **kwargs):
+    def intermediaries(self, page=1, search=None, **kwargs):
+        """One page of PROVIDERS_PER_PAGE published providers, filtered by
+        service type, credit grade and keyword (name or USCC): a count and
+        one page read, never the whole directory."""
         Intermediary = request.env["gov.intermediary"].sudo()
         base_domain = Intermediary._gov_public_domain()
-        providers = Intermediary.search(base_domain, order="name, id")
-        # the types offered by published providers, with their counts
-        types = providers.service_type_ids.filtered("active").sorted(
-            lambda service_type: (service_type.code or "", service_type.id)
-        )
+        types, grades = self._get_directory_filters(base_domain)
+
+        # only filters that can match something are applied
         type_id = _parse_positive_int(kwargs.get("type"))
-        current_type = types.filtered(lambda service_type: service_type.id == type_id)[:1]
+        current_type = next(
+            (service_type for service_type, _count in types if service_type.id == type_id),
+            Intermediary.service_type_ids,
+        )
+        grade = kwargs.get("grade")
+        current_grade = grade if isinstance(grade, str) and grade in {
+            key for key, _label, _count in grades
+        } else False
         search = _clean_search(search)
-        shown = providers
+
+        domain = list(base_domain)
+        url_args = {}
         if search:
             pattern = f"%{escape_psql(search)}%"
-            shown = Intermediary.search(
-                [("id", "in", providers.ids), "|",
-                 ("name", "=ilike", pattern), ("uscc", "=ilike", pattern)],
-                order="name, id",
-            )
+            domain += ["|", ("name", "=ilike", pattern), ("uscc", "=ilike", pattern)]
+            url_args["search"] = search
         if current_type:
-            shown = shown.filtered(lambda provider: current_type in provider.service_type_ids)
+            domain.append(("service_type_ids", "in", current_type.ids))
+            url_args["type"] = current_type.id
+        if current_grade:
+            domain.append(("credit_grade", "=", current_grade))
+            url_args["grade"] = current_grade
 
+        total = Intermediary.search_count(domain)
+        pager = portal_pager(
+            url="/intermediaries",
+            total=total,
+            page=_parse_positive_int(page, default=1),
+            step=PROVIDERS_PER_PAGE,
+            url_args=url_args,
+        )
+        providers = Intermediary.search(
+            domain, order="name, id", limit=PROVIDERS_PER_PAGE, offset=pager["offset"]
+        )
         # valid certificates of the shown providers, one query
         today = center_today(request.env)
         qualifications = request.env["gov.intermediary.qualification"].sudo().search(
             [
-                ("intermediary_id", "in", shown.ids),
+                ("intermediary_id", "in", providers.ids),
                 "|", ("date_expiry", "=", False), ("date_expiry", ">=", today),
             ],
             order="intermediary_id, service_type_id, id",
         )
-        by_provider_type = defaultdict(list)
+        by_provider = defaultdict(list)
         for qualification in qualifications:
-            by_provider_type[
-                (qualification.intermediary_id.id, qualification.service_type_id.id)
-            ].append(qualification)
-        type_counts = defaultdict(int)
-        for provider in providers:
-            for service_type in provider.service_type_ids:
-                type_counts[service_type.id] += 1
-        groups = []
-        for service_type in current_type or types:
-            members = shown.filtered(lambda provider: service_type in provider.service_type_ids)
-            if members:
-                groups.append((service_type, members))
+            by_provider[qualification.intermediary_id.id].append(qualification)
         values = {
-            "groups": groups,
+            "providers": providers,
             "types": types,
-            "type_counts": type_counts,
             "current_type": current_type,
+            "grades": grades,
+            "current_grade": current_grade,
             "search": search,
-            "total": len(shown),
-            "qualifications": by_provider_type,
+            "total": total,
+            "pager": pager,
+            "url_args": url_args,
+            "qualifications": by_provider,
         }
         return request.render("gov_service_center.intermediaries_page", values)
 
     @http.route(
-        "/intermediaries/restricted",
+        ["/intermediaries/restricted", "/intermediaries/restricted/page/<int:page>"],
         type="http",
         auth="public",
         website=True,
         sitemap=False,
         readonly=True,
     )
-    def intermediaries_restricted(self, **kwargs):
+    def intermediaries_restricted(self, page=1, **kwargs):
         Restriction = request.env["gov.credit.restriction"].sudo()
+        domain = Restriction._gov_public_domain()
+        pager = portal_pager(
+            url="/intermediaries/restricted",
+            total=Restriction.search_count(domain),
+            page=_parse_positive_int(page, default=1),
+            step=RESTRICTIONS_PER_PAGE,
+        )
         restrictions = Restriction.search(
-            Restriction._gov_public_domain(), order="date_start desc, id desc"
+            domain, order="date_start desc, id desc",
+            limit=RESTRICTIONS_PER_PAGE, offset=pager["offset"],
         )
         return request.render(
-            "gov_service_center.intermediaries_restricted_page", {"restrictions": restrictions}
+            "gov_service_center.intermediaries_restricted_page",
+            {"restrictions": restrictions, "pager": pager},
         )
 
     @http.route(
-        "/intermediaries/results/<int:year>",
+        ["/intermediaries/results/<int:year>", "/intermediaries/results/<int:year>/page/<int:page>"],
         type="http",
         auth="public",
         website=True,
         sitemap=False,
         readonly=True,
     )
-    def intermediaries_results(self, year, **kwargs):
+    def intermediaries_results(self, year, page=1, **kwargs):
         if not 2000 <= year <= 2100:
             raise request.not_found()
         Score = request.env["gov.intermediary.year.score"].sudo()
-        scores = Score.search(
-            Score._gov_public_domain() + [("year", "=", year)],
-            order="grade, weighted_score desc, id",
-        )
-        if not scores:
+        domain = Score._gov_public_domain() + [("year", "=", year)]
+        total = Score.search_count(domain)
+        if not total:
             raise request.not_found()
+        pager = portal_pager(
+            url=f"/intermediaries/results/{year}",
+            total=total,
+            page=_parse_positive_int(page, default=1),
+            step=RESULTS_PER_PAGE,
+        )
+        scores = Score.search(
+            domain, order="grade, weighted_score desc, id",
+            limit=RESULTS_PER_PAGE, offset=pager["offset"],
+        )
+        commended = Score.search(
+            domain + [("commendation_state", "=", "confirmed")],
+            order="weighted_score desc, id", limit=RESULTS_PER_PAGE,
+        )
         return request.render(
             "gov_service_center.intermediaries_results_page",
-            {
-                "year": year,
-                "scores": scores,
-                "commended": scores.filtered(
-                    lambda score: score.commendation_state == "confirmed"
-                ),
-            },
+            {"year": year, "scores": scores, "commended": commended, "pager": pager},
         )
 
     @http.route(

@@ -59,7 +59,7 @@ class GovApprovalItem(models.Model):
         required=True,
         copy=False,
         readonly=True,
-        index=True,
+        index="trigram",  # searched with ilike; code_unique indexes equality
         default="/",
         tracking=True,
         help="Local item code, generated from the configured pattern when the item "
@@ -67,7 +67,7 @@ class GovApprovalItem(models.Model):
     )
     national_code = fields.Char(
         string="National Code",
-        index=True,
+        index="trigram",  # the catalog searches it with ilike
         copy=False,
         tracking=True,
         help="Basic or implementation code of the national catalog (GB/T 39554.1).",

@@ -3,6 +3,7 @@
 import re
 
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
 from odoo.exceptions import UserError, ValidationError
 
 from .gov_center_time import center_date, center_today
@@ -113,7 +114,8 @@ class GovConsultation(models.Model):
     _order = "date_submitted desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True, index="trigram")
-    question = fields.Text(required=True)
+    # trigram: the public answers search it with ilike
+    question = fields.Text(required=True, index="trigram")
     kind = fields.Selection(
         [("consultation", "Online Consultation"), ("mailbox", "Leader Mailbox")],
         required=True,
@@ -210,6 +212,15 @@ class GovConsultation(models.Model):
     _sql_constraints = [
         ("query_code_unique", "unique(query_code)", "The query code must be unique."),
     ]
+
+    def init(self):
+        super().init()
+        # the public answers (_gov_public_domain, active) by answer date:
+        # serves their count and their pages without reading the other rows
+        create_index(
+            self.env.cr, "gov_consultation_published_answered_idx", self._table,
+            ["date_answered DESC", "id DESC"], where="is_published AND active",
+        )
 
     # ------------------------------------------------------------------
     # Settings

@@ -62,7 +62,7 @@ class GovIntermediary(models.Model):
         string="Unified Social Credit Code (USCC)",
         required=True,
         copy=False,
-        index=True,
+        index="trigram",  # the directory searches it with ilike; uscc_unique indexes equality
         tracking=True,
         help="18-character code of GB 32100, with its check character.",
     )

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 POLICY_STATE_SELECTION = [
@@ -107,6 +108,14 @@ class GovPolicyDocument(models.Model):
         help="Visitors counted once per day.",
     )
     active = fields.Boolean(default=True, tracking=True)
+
+    def init(self):
+        super().init()
+        # the public list: published active documents, latest first
+        create_index(
+            self.env.cr, "gov_policy_document_published_date_idx", self._table,
+            ["date_issued DESC", "id DESC"], where="is_published AND active",
+        )
 
     # ------------------------------------------------------------------
     # Computes

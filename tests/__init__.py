@@ -40,3 +40,4 @@ from . import test_website_front
 from . import test_browser_clickbot
 from . import test_browser_tours
 from . import test_browser_accessibility
+from . import test_query_plans

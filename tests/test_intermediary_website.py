@@ -129,6 +129,17 @@ class TestIntermediaryWebsite(HttpCase):
         self.assertNotIn("GSCINT-DEC-2", html)
         self.assertNotIn(self.shown_alpha.name, html)
 
+    def test_restricted_pages(self):
+        # one page of at most 50 restrictions; past the last page, the last page
+        html = self._get("/intermediaries/restricted/page/7")
+        self.assertIn(self.restricted.name, html)
+        for url in ("/intermediaries/restricted/page/0", "/intermediaries/restricted/page/abc",
+                    "/intermediaries/results/2021/page/abc"):
+            with self.subTest(url=url):
+                response = self.url_open(url, allow_redirects=False)
+                self.assertIn(response.status_code, (200, 404))
+                self.assertNotIn("Traceback", response.text)
+
     def test_no_backend_access_for_public(self):
         # the public user reads nothing outside the sudo controllers
         self.authenticate(None, None)
@@ -165,10 +176,46 @@ class TestIntermediaryWebsite(HttpCase):
         make_many(200 - Intermediary.search_count(public))
         self.assertEqual(Intermediary.search_count(public), 200)
         count_200, html_200 = self._directory_query_count()
-        self.assertEqual(html_200.count('class="o_gov_intermediary"'), 200)
+        # one page of 20, whatever the number of providers
+        self.assertEqual(html_200.count('class="o_gov_intermediary"'), 20)
+        self.assertIn("200 intermediaries", html_200)
+        self.assertIn("/intermediaries/page/2", html_200)
         self.assertEqual(
             count_10, count_200, "The directory must not run more queries for more providers"
         )
+
+    def test_directory_pages(self):
+        Intermediary = self.env["gov.intermediary"]
+        public = Intermediary._gov_public_domain()
+        while Intermediary.search_count(public) < 45:
+            self.make(f"GscInt Page {self.serial}", credit_grade="C")
+        names = Intermediary.search(public, order="name, id").mapped("name")
+        seen = []
+        for page in (1, 2, 3):
+            url = "/intermediaries" if page == 1 else f"/intermediaries/page/{page}"
+            html = self._get(url)
+            rows = html.count('class="o_gov_intermediary"')
+            self.assertEqual(rows, min(20, len(names) - 20 * (page - 1)))
+            seen += [name for name in names if f"<td>{name}</td>" in html]
+        self.assertEqual(sorted(seen), sorted(names), "every provider is on exactly one page")
+        # past the last page: the last page, no error
+        self.assertEqual(self._get("/intermediaries/page/999").count('class="o_gov_intermediary"'),
+                         len(names) - 40)
+
+    def test_directory_grade_filter(self):
+        graded = self.make("GscInt Graded A Co", credit_grade="A")
+        html = self._get("/intermediaries?grade=A")
+        self.assertIn(graded.name, html)
+        self.assertNotIn(self.shown_alpha.name, html)
+        # grades nobody published holds, and garbage, are ignored
+        for grade in ("E", "Z", "%00", "A" * 500):
+            with self.subTest(grade=grade[:10]):
+                html = self._get(f"/intermediaries?grade={grade}")
+                self.assertIn(self.shown_alpha.name, html)
+        # filters combine and are kept by the pager links
+        html = self._get(f"/intermediaries?grade=A&type={self.type_alpha.id}&search=Graded")
+        self.assertIn(graded.name, html)
+        self.assertIn("1 intermediaries", html)
 
     def test_results_page(self):
         Score = self.env["gov.intermediary.year.score"]
