@@ -106,6 +106,8 @@
         "views/gov_intermediary_portal_templates.xml",
         "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_intermediary_results_reports.xml",
+        "views/gov_stat_monthly_views.xml",
+        "data/gov_stat_monthly_data.xml",
     ],
     "demo": [
         "demo/website_demo.xml",
@@ -127,6 +129,7 @@
         "demo/gov_credit_repair_request_demo.xml",
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
+        "demo/gov_stat_monthly_demo.xml",
     ],
     "application": True,
     "installable": True,
