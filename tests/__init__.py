@@ -31,3 +31,4 @@ from . import test_register_deadline
 from . import test_settings_clock
 from . import test_public_form_guard
 from . import test_security_public_data
+from . import test_stat_monthly
