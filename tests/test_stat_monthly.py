@@ -78,6 +78,7 @@ class TestStatMonthly(RatingFixtures, GovServiceCenterCase):
         cls._rating_setup(cls.dept_a, cls.dept_b)
         cls.Stat = cls.env["gov.stat.monthly"]
         cls.Stat._gov_stat_rebuild()
+        cls.item_c = cls._create_item(name="GscStat item", department_id=cls.dept_c.id, state="active")
         cls.clerk = cls.env["hr.employee"].create(
             {"name": "GscStat Clerk", "department_id": cls.dept_a.id, "gov_window_id": cls.window.id}
         )
@@ -153,6 +154,9 @@ class TestStatMonthly(RatingFixtures, GovServiceCenterCase):
                 "result": "late", "late_minutes": 7,
             })
             records["ticket"] = self.env["gov.queue.ticket"].sudo().create({"zone_id": self.zone.id})
+            records["item_ticket"] = self.env["gov.queue.ticket"].sudo().create(
+                {"zone_id": self.zone.id, "item_id": self.item_c.id}
+            )
         with freeze_time(MORNING):
             records["december"] = self._rating(4, self.window_b, MORNING)
             records["december_question"] = self._consultation(self.dept_a)
@@ -173,7 +177,7 @@ class TestStatMonthly(RatingFixtures, GovServiceCenterCase):
             ("consultation", DEC, self.dept_a.id),
             ("complaint", NOV, self.dept_a.id), ("complaint", DEC, self.dept_b.id),
             ("attendance", NOV, self.dept_a.id),
-            ("queue", NOV, 0),
+            ("queue", NOV, 0), ("queue", NOV, self.dept_c.id),
         })
         self.assertStatsMatch()
         rows = self.Stat.search([("source", "=", "consultation")])
@@ -221,6 +225,13 @@ class TestStatMonthly(RatingFixtures, GovServiceCenterCase):
             })
             self.assertStatsMatch("attendance", "complaint")
 
+            # a ticket of an item of department C is called by a window of department A
+            records["item_ticket"].sudo().write({"window_id": self.window.id})
+            self.assertEqual(self.Stat._gov_stat_refresh(), {
+                ("queue", NOV, self.dept_c.id), ("queue", NOV, self.dept_a.id),
+            })
+            self.assertStatsMatch("queue")
+
             # a window changes department: its ratings follow, without any write on them
             self.window_b.department_id = self.dept_c
             self.assertEqual(self.Stat._gov_stat_refresh(), {
@@ -237,10 +248,12 @@ class TestStatMonthly(RatingFixtures, GovServiceCenterCase):
     def test_deletes(self):
         records = self._records_across_midnight()
         self.Stat._gov_stat_refresh()
-        self.assertEqual(self.Stat.search_count([("source", "=", "queue")]), 1)
+        self.assertEqual(self.Stat.search_count([("source", "=", "queue")]), 2)
         records["ticket"].with_user(self.user_admin).unlink()
         self.assertEqual(self.Stat._gov_stat_refresh(), {("queue", NOV, 0)})
-        self.assertEqual(self.Stat.search_count([("source", "=", "queue")]), 0)
+        # the month and department left without tickets has no row any more
+        rows = self.Stat.search([("source", "=", "queue")])
+        self.assertEqual(rows.department_id, self.dept_c)
         self.assertStatsMatch()
 
     def test_reading_brings_figures_up_to_date(self):
@@ -283,11 +296,23 @@ class TestStatMonthly(RatingFixtures, GovServiceCenterCase):
             self.assertEqual(after["ratings_this_month"], before["ratings_this_month"] + 1)
             self.assertEqual(after["bad_ratings_open"], before["bad_ratings_open"] + 1)
             self.assertEqual(after["consultations_this_year"], before["consultations_this_year"] + 1)
-            # reading costs the same, whatever was changed since the last reading
+            # with nothing left to refresh: a look at the queue, then the figures,
+            # however many records the sources hold
+            self._rating(5, self.window, MORNING)
             Overview.search_read([], ["metric", "value"])
             self.env.invalidate_all()
             with self.assertQueryCount(2):
                 Overview.search_read([], ["metric", "value"])
+            self.env["gov.service.rating"].create([
+                {"level": 4, "window_id": self.window.id, "date": MORNING, "channel": "terminal"}
+                for _index in range(30)
+            ])
+            self.Stat._gov_stat_refresh()
+            self.env.invalidate_all()
+            with self.assertQueryCount(2):
+                rows = Overview.search_read([], ["metric", "value"])
+            figures_now = {row["metric"]: row["value"] for row in rows}
+            self.assertEqual(figures_now["ratings_this_month"], after["ratings_this_month"] + 31)
 
     def test_staff_on_duty_today(self):
         Attendance = self.env["hr.attendance"]
