@@ -113,6 +113,8 @@
         "views/website_layout_templates.xml",
         "views/website_home_templates.xml",
         "reports/report_layout_templates.xml",
+        "views/gov_stat_monthly_views.xml",
+        "data/gov_stat_monthly_data.xml",
     ],
     "demo": [
         "demo/website_demo.xml",
@@ -137,6 +139,7 @@
         "demo/res_users_demo.xml",
         "demo/gov_queue_ticket_demo.xml",
         "demo/gov_consultation_year_demo.xml",
+        "demo/gov_stat_monthly_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -1,5 +1,6 @@
 from . import gov_register_mixin
 from . import gov_deadline_mixin
+from . import gov_stat_source_mixin
 from . import gov_calendar_day
 from . import res_users
 from . import hr_department
@@ -62,3 +63,5 @@ from . import gov_rating_indicator
 from . import gov_service_rating
 from . import ir_http
 from . import mail_thread
+from . import gov_stat_monthly_dirty
+from . import gov_stat_monthly

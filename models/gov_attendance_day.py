@@ -6,9 +6,11 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .gov_center_time import center_today
 from .gov_settings import get_setting
+from .gov_stat_source_mixin import StatSource
 
 RESULT_SELECTION = [
     ("ok", "On Time"),
@@ -55,7 +57,7 @@ class GovAttendanceDay(models.Model):
 
     _name = "gov.attendance.day"
     _description = "Attendance Day Result"
-    _inherit = ["mail.thread", "gov.register.mixin"]
+    _inherit = ["mail.thread", "gov.register.mixin", "gov.stat.source.mixin"]
     _order = "date desc, employee_id"
     _rec_name = "employee_id"
 
@@ -91,6 +93,23 @@ class GovAttendanceDay(models.Model):
     # ------------------------------------------------------------------
     # Parameters
     # ------------------------------------------------------------------
+    @api.model
+    def _gov_stat_sources(self):
+        return [StatSource(
+            source="attendance",
+            date_field="date",
+            dims={"window_id": SQL("s.window_id")},
+            measures={
+                "attendance_day_count": SQL("COUNT(*) FILTER (WHERE s.result <> 'rest_day')"),
+                "attendance_late_count": SQL("COUNT(*) FILTER (WHERE s.late_minutes > 0)"),
+                "attendance_early_count": SQL("COUNT(*) FILTER (WHERE s.early_minutes > 0)"),
+                "attendance_absent_count": SQL("COUNT(*) FILTER (WHERE s.result = 'absent')"),
+                "attendance_missed_punches": SQL("COALESCE(SUM(s.missed_punches), 0)"),
+            },
+            fields=("date", "department_id", "window_id", "result", "late_minutes",
+                    "early_minutes", "missed_punches"),
+        )]
+
     @api.model
     def _gov_params(self):
         return {key: get_setting(self.env, "attendance_" + key) for key in PARAM_NAMES}

@@ -3,18 +3,23 @@ import ast
 from datetime import date
 
 from odoo import fields, models, tools
-from odoo.tools import SQL, date_utils
+from odoo.tools import SQL, create_index, date_utils
 
-from .gov_center_time import center_day_utc_bounds, center_today, center_tz
+from .gov_center_time import center_day_utc_bounds, center_today
 
 
 class GovCenterOverview(models.Model):
-    """Headline figures of every line of work, computed live by SQL.
+    """Headline figures of every line of work, computed by SQL at each reading.
 
     Each line of work contributes rows ``(area, metric, value)`` through
     :meth:`_overview_queries`; the figures are read with the usual list,
     kanban, graph and pivot views. "Today", "this month" and "this year" are
     those of the center's time zone, computed at each reading.
+
+    The figures over the large tables (ratings, consultations, attendance
+    results) are read from the stored monthly statistics
+    (``gov.stat.monthly``, brought up to date before the reading); the others
+    are cheap indexed conditions (open states, today's range) or small tables.
     """
 
     _name = "gov.center.overview"
@@ -81,13 +86,13 @@ class GovCenterOverview(models.Model):
         Each select yields the columns ``sequence, area, metric, value``.
         """
         today = center_today(self.env)
-        zone = center_tz(self.env).zone
         month = date_utils.start_of(today, "month")
+        next_month = date_utils.add(month, months=1)
         last_month = date_utils.subtract(month, months=1)
         year = today.year
-        # UTC bounds of the center's year, for datetime columns
-        year_start = center_day_utc_bounds(self.env, date(year, 1, 1))[0]
-        year_end = center_day_utc_bounds(self.env, date(year + 1, 1, 1))[0]
+        year_start, year_end = date(year, 1, 1), date(year + 1, 1, 1)
+        day_start, day_end = center_day_utc_bounds(self.env, today)
+        Stat = self.env["gov.stat.monthly"]
         return [
             SQL(
                 "SELECT 10, 'approval', 'active_items', COUNT(*) FROM gov_approval_item "
@@ -137,21 +142,22 @@ class GovCenterOverview(models.Model):
             ),
             # citizen services: ratings (appeals accepted are left out)
             SQL(
-                "SELECT 400, 'citizen', 'ratings_this_month', COUNT(*) FROM gov_service_rating "
-                "WHERE counts_in_ledger AND rating_day >= %s",
-                month,
+                "SELECT 400, 'citizen', 'ratings_this_month', (%s)",
+                Stat._gov_stat_sum_sql("rating", SQL("SUM(rating_count)"), month, next_month),
+            ),
+            # this month and the 11 before it
+            SQL(
+                "SELECT 410, 'citizen', 'satisfaction_rate', (%s)",
+                Stat._gov_stat_sum_sql(
+                    "rating",
+                    SQL("ROUND(100.0 * SUM(rating_count - rating_bad_count) "
+                        "/ NULLIF(SUM(rating_count), 0), 1)"),
+                    date_utils.subtract(month, months=11), next_month,
+                ),
             ),
             SQL(
-                "SELECT 410, 'citizen', 'satisfaction_rate', "
-                "COALESCE(ROUND(100.0 * COUNT(*) FILTER (WHERE level >= 3) "
-                "/ NULLIF(COUNT(*), 0), 1), 0) FROM gov_service_rating "
-                "WHERE counts_in_ledger AND rating_day > %s",
-                date_utils.subtract(today, months=12),
-            ),
-            SQL(
-                "SELECT 420, 'citizen', 'bad_ratings_open', COUNT(*) FROM gov_service_rating "
-                "WHERE is_bad AND counts_in_ledger "
-                "AND rectification_state IN ('to_verify', 'rectifying', 'followed_up')"
+                "SELECT 420, 'citizen', 'bad_ratings_open', (%s)",
+                Stat._gov_stat_sum_sql("rating", SQL("SUM(rating_bad_open_count)")),
             ),
             SQL(
                 "SELECT 430, 'citizen', 'bad_ratings_overdue', COUNT(*) FROM gov_service_rating "
@@ -168,16 +174,16 @@ class GovCenterOverview(models.Model):
             ),
             # citizen services: consultations and leader mailbox
             SQL(
-                "SELECT 460, 'citizen', 'consultations_this_year', COUNT(*) "
-                "FROM gov_consultation WHERE active "
-                "AND date_submitted >= %s AND date_submitted < %s",
-                year_start, year_end,
+                "SELECT 460, 'citizen', 'consultations_this_year', (%s)",
+                Stat._gov_stat_sum_sql(
+                    "consultation", SQL("SUM(consultation_count)"), year_start, year_end
+                ),
             ),
             SQL(
-                "SELECT 470, 'citizen', 'consultations_resolved_this_year', COUNT(*) "
-                "FROM gov_consultation WHERE active AND state IN ('answered', 'closed') "
-                "AND date_submitted >= %s AND date_submitted < %s",
-                year_start, year_end,
+                "SELECT 470, 'citizen', 'consultations_resolved_this_year', (%s)",
+                Stat._gov_stat_sum_sql(
+                    "consultation", SQL("SUM(consultation_answered_count)"), year_start, year_end
+                ),
             ),
             SQL(
                 "SELECT 480, 'citizen', 'consultations_overdue', COUNT(*) "
@@ -228,17 +234,19 @@ class GovCenterOverview(models.Model):
                 today,
             ),
             # window staff attendance and hall queue (local day of the center)
+            # open attendances checked in today: index gov_hr_attendance_open_check_in
             SQL(
                 "SELECT 350, 'staff', 'staff_on_duty_today', COUNT(DISTINCT a.employee_id) "
                 "FROM hr_attendance a JOIN hr_employee e ON e.id = a.employee_id "
                 "WHERE e.gov_window_id IS NOT NULL AND a.check_out IS NULL "
-                "AND (a.check_in AT TIME ZONE 'UTC' AT TIME ZONE %s)::date = %s",
-                zone, today,
+                "AND a.check_in >= %s AND a.check_in < %s",
+                day_start, day_end,
             ),
             SQL(
-                "SELECT 360, 'staff', 'late_arrivals_this_month', COUNT(*) "
-                "FROM gov_attendance_day WHERE late_minutes > 0 AND date >= %s AND date <= %s",
-                month, today,
+                "SELECT 360, 'staff', 'late_arrivals_this_month', (%s)",
+                Stat._gov_stat_sum_sql(
+                    "attendance", SQL("SUM(attendance_late_count)"), month, next_month
+                ),
             ),
             SQL(
                 "SELECT 370, 'staff', 'visitors_today', COUNT(*) FROM gov_queue_ticket "
@@ -254,7 +262,9 @@ class GovCenterOverview(models.Model):
 
     @property
     def _table_query(self):
-        # built at each reading: the day changes, and so may the center's zone
+        # built at each reading: the day changes, and so may the center's zone;
+        # the monthly statistics are brought up to date first
+        self.env["gov.stat.monthly"]._gov_stat_refresh_pending()
         return SQL(
             """SELECT row_number() OVER (ORDER BY f.sequence) AS id,
                       f.sequence, f.area, f.metric, f.value
@@ -265,6 +275,11 @@ class GovCenterOverview(models.Model):
     def init(self):
         # the figures used to be a database view, frozen at its creation
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # "staff on duty": the open attendances are few, this index keeps them at hand
+        create_index(
+            self.env.cr, "gov_hr_attendance_open_check_in", "hr_attendance", ["check_in"],
+            where="check_out IS NULL",
+        )
 
     # ------------------------------------------------------------------
     # The records behind each figure

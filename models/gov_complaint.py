@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.exceptions import UserError, ValidationError
 
 from .gov_center_time import center_today, center_today_default
 from .gov_consultation import mask_text
 from .gov_settings import get_setting
+from .gov_stat_source_mixin import StatSource
 
 COMPLAINT_STATE_SELECTION = [
     ("new", "Received"),
@@ -33,7 +35,7 @@ class GovComplaint(models.Model):
     _description = "Complaint"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin",
-        "gov.query.code.mixin",
+        "gov.query.code.mixin", "gov.stat.source.mixin",
     ]
     _query_code_phone_field = "complainant_phone"
     _query_code_email_field = "complainant_email"
@@ -103,6 +105,18 @@ class GovComplaint(models.Model):
     _sql_constraints = [
         ("query_code_unique", "unique(query_code)", "The query code must be unique."),
     ]
+
+    @api.model
+    def _gov_stat_sources(self):
+        return [StatSource(
+            source="complaint",
+            date_field="date_received",
+            measures={
+                "complaint_count": SQL("COUNT(*)"),
+                "complaint_closed_count": SQL("COUNT(*) FILTER (WHERE s.state = 'closed')"),
+            },
+            fields=("date_received", "department_id", "state"),
+        )]
 
     @api.model
     def _deadline_days(self):

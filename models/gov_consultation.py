@@ -3,12 +3,14 @@
 import re
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 from odoo.exceptions import UserError, ValidationError
 
 from .gov_center_time import center_date, center_today
 from .gov_query_code_mixin import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH  # noqa: F401
 from .gov_settings import get_setting
+from .gov_stat_source_mixin import StatSource
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -109,7 +111,7 @@ class GovConsultation(models.Model):
     _description = "Consultation or Leader-Mailbox Letter"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "portal.mixin", "gov.register.mixin",
-        "gov.deadline.mixin", "gov.query.code.mixin",
+        "gov.deadline.mixin", "gov.query.code.mixin", "gov.stat.source.mixin",
     ]
     _order = "date_submitted desc, id desc"
 
@@ -236,6 +238,27 @@ class GovConsultation(models.Model):
         else:
             key = "consultation_days"
         return self._get_days_param(key)
+
+    @api.model
+    def _gov_stat_sources(self):
+        return [StatSource(
+            source="consultation",
+            date_field="date_submitted",
+            dims={"kind": SQL("s.kind"), "item_id": SQL("s.item_id")},
+            measures={
+                "consultation_count": SQL("COUNT(*)"),
+                "consultation_answered_count": SQL(
+                    "COUNT(*) FILTER (WHERE s.state IN ('answered', 'closed'))"
+                ),
+                "consultation_overdue_count": SQL("COALESCE(SUM(s.overdue_count), 0)"),
+                "consultation_answer_days": SQL(
+                    "COALESCE(SUM(s.answer_days) FILTER (WHERE s.date_answered IS NOT NULL), 0)"
+                ),
+            },
+            where=SQL("s.active"),
+            fields=("date_submitted", "department_id", "kind", "item_id", "state", "active",
+                    "overdue_count", "answer_days", "date_answered"),
+        )]
 
     # ------------------------------------------------------------------
     # Computes

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gov_center_time import center_today, center_tz, to_utc
+from .gov_stat_source_mixin import StatSource
 
 STATE_SELECTION = [
     ("waiting", "Waiting"),
@@ -44,6 +45,7 @@ class GovQueueTicket(models.Model):
 
     _name = "gov.queue.ticket"
     _description = "Queue Ticket"
+    _inherit = ["gov.stat.source.mixin"]
     _order = "date desc, is_priority desc, taken_at, id"
 
     name = fields.Char(string="Number", required=True, readonly=True, index=True, default="/")
@@ -95,6 +97,30 @@ class GovQueueTicket(models.Model):
          "A ticket number is given once per zone and day."),
         ("token_unique", "unique(access_token)", "The access token of a ticket must be unique."),
     ]
+
+    @api.model
+    def _gov_stat_sources(self):
+        # the department of the window that called the ticket, else of its item
+        return [StatSource(
+            source="queue",
+            date_field="date",
+            department=SQL("COALESCE(w.department_id, i.department_id)"),
+            joins=SQL(
+                "LEFT JOIN gov_service_window w ON w.id = s.window_id "
+                "LEFT JOIN gov_approval_item i ON i.id = s.item_id"
+            ),
+            dims={"item_id": SQL("s.item_id"), "window_id": SQL("s.window_id")},
+            measures={
+                "ticket_count": SQL("COUNT(*)"),
+                "ticket_served_count": SQL("COUNT(*) FILTER (WHERE s.state = 'done')"),
+                "ticket_called_count": SQL("COUNT(*) FILTER (WHERE s.called_at IS NOT NULL)"),
+                "ticket_wait_minutes": SQL(
+                    "COALESCE(SUM(s.wait_minutes) FILTER (WHERE s.called_at IS NOT NULL), 0)"
+                ),
+            },
+            fields=("date", "window_id", "item_id", "state", "called_at", "wait_minutes"),
+            key_fields=("window_id", "item_id"),
+        )]
 
     @api.depends("priority")
     def _compute_is_priority(self):

@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .gov_center_time import center_date, center_today
 from .gov_settings import get_setting
+from .gov_stat_source_mixin import StatSource
 
 LEVEL_SELECTION = [
     ("5", "Very Satisfied"),
@@ -59,7 +61,8 @@ class GovServiceRating(models.Model):
     _description = "Service Rating"
     _gov_deadline_user_path = "department_id.manager_id.user_id"
     _inherit = [
-        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin"
+        "mail.thread", "mail.activity.mixin", "gov.register.mixin", "gov.deadline.mixin",
+        "gov.stat.source.mixin",
     ]
     _order = "date desc, id desc"
     _gov_frozen_fields = tuple(sorted(IMMUTABLE_FIELDS))
@@ -163,6 +166,26 @@ class GovServiceRating(models.Model):
     def _compute_counts_in_ledger(self):
         for rating in self:
             rating.counts_in_ledger = rating.appeal_state != "accepted"
+
+    @api.model
+    def _gov_stat_sources(self):
+        return [StatSource(
+            source="rating",
+            date_field="rating_day",
+            dims={"item_id": SQL("s.item_id"), "window_id": SQL("s.window_id")},
+            measures={
+                "rating_count": SQL("COUNT(*)"),
+                "rating_level_sum": SQL("SUM(s.level)"),
+                "rating_bad_count": SQL("COUNT(*) FILTER (WHERE s.is_bad)"),
+                "rating_bad_open_count": SQL(
+                    "COUNT(*) FILTER (WHERE s.is_bad AND s.rectification_state "
+                    "IN ('to_verify', 'rectifying', 'followed_up'))"
+                ),
+            },
+            where=SQL("s.counts_in_ledger"),
+            fields=("rating_day", "department_id", "item_id", "window_id", "level", "is_bad",
+                    "counts_in_ledger", "rectification_state"),
+        )]
 
     # ------------------------------------------------------------------
     # Constraints
