@@ -109,6 +109,7 @@
         "reports/gov_intermediary_results_reports.xml",
         "data/gov_case_data.xml",
         "views/gov_case_views.xml",
+        "views/gov_case_templates.xml",
     ],
     "demo": [
         "demo/website_demo.xml",
