@@ -929,7 +929,10 @@ class GovCase(models.Model):
         the case goes back to review. Run as superuser after the ownership
         check."""
         self.ensure_one()
-        self._check_state(("supplement",), self.env._("supplemented"))
+        if self.state != "supplement":
+            raise UserError(self.env._(
+                "Case %(case)s does not wait for materials anymore.", case=self.name
+            ))
         lines = self.env["gov.case.material"].browse([line.id for line in uploads])
         if lines.filtered(lambda line: line.case_id != self or line.state != "missing"):
             raise UserError(self.env._("Only the missing materials of this case can be sent."))
