@@ -3,7 +3,7 @@
 (goal: look-up throughput >= 0.8x GET /web/login, 0 responses >= 500).
 
 Run it on a throwaway copy of a database where ``gov_service_center`` is
-installed with at least one active approval item (the demo data has some)::
+installed (an active approval item is created when there is none)::
 
     createdb -T <db> gsc_bench
     cp -r ~/.local/share/Odoo/filestore/<db> ~/.local/share/Odoo/filestore/gsc_bench
@@ -14,8 +14,8 @@ installed with at least one active approval item (the demo data has some)::
 It uses the server, address and parameter helpers of ``bench_public_forms.py``
 (same folder):
 
-1. Creates one accepted case in the database (an active item, a valid
-   identity, mobile ending in 8000), sets the ``form_*`` limits very high
+1. Creates one accepted case in the database (of an active item, with a
+   valid identity and a mobile ending in 8000), sets the ``form_*`` limits very high
    (put back at the end).
 2. Starts ``odoo-bin --workers 2 --proxy-mode`` on free ports.
 3. Warms up, then ``--repeat`` times runs each scenario for ``--duration``
@@ -76,7 +76,13 @@ def create_case(args):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         item = env["gov.approval.item"].search([("state", "=", "active")], limit=1)
         if not item:
-            sys.exit(f"no active approval item in {args.db}: install the demo data")
+            department = env["hr.department"].create({"name": "基准测试部门", "gov_code": "JZ"})
+            item = env["gov.approval.item"].create({
+                "name": "基准测试事项", "department_id": department.id, "state": "active",
+                "item_type": "licensing", "statutory_days": 20, "promised_days": 10,
+                "step_ids": [(0, 0, {"name": "审查", "sequence": 10, "duration_days": 5}),
+                             (0, 0, {"name": "决定", "sequence": 20, "duration_days": 5})],
+            })
         case = env["gov.case"].create({
             "item_id": item.id, "applicant_type": "person", "applicant_name": "基准测试",
             "applicant_id_number": ID_NUMBER, "contact_phone": PHONE,
