@@ -115,6 +115,7 @@
         "reports/report_layout_templates.xml",
         "views/gov_stat_monthly_views.xml",
         "data/gov_stat_monthly_data.xml",
+        "views/gov_case_templates.xml",
     ],
     "demo": [
         "demo/website_demo.xml",

@@ -9,3 +9,4 @@ from . import complaint
 from . import intermediary_portal
 from . import attendance
 from . import hall
+from . import case

@@ -106,18 +106,22 @@ def error_page(status, message):
     return response
 
 
-def track_request(model_name, guard, post):
-    """Look a request up by its query code and second factor for a public
-    tracking page. Return ``(record, rejection)``: the record (sudo, empty
-    when nothing matches) and None, or an empty record and the error
-    response when the look-up is refused (invalid form, too many failed
-    look-ups from the address). A failed look-up counts toward the limits
-    of the address."""
+def track_request(model_name, guard, post, finder="_find_by_query_code",
+                  code_field="code", verifier_field="verifier"):
+    """Look a request up by its reference and second factor for a public
+    tracking page: ``finder`` names the model method taking both (by default
+    the query code of ``gov.query.code.mixin``; a case by its number).
+    Return ``(record, rejection)``: the record (sudo, empty when nothing
+    matches) and None, or an empty record and the error response when the
+    look-up is refused (invalid form, too many failed look-ups from the
+    address). A failed look-up counts toward the limits of the address."""
     Model = request.env[model_name].sudo()
     rejection = guard.check_lookup(post)
     if rejection is not None:
         return Model.browse(), rejection
-    record = Model._find_by_query_code(guard.values.get("code"), guard.values.get("verifier"))
+    record = getattr(Model, finder)(
+        guard.values.get(code_field), guard.values.get(verifier_field)
+    )
     if not record:
         guard.record()
     return record, None

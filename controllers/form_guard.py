@@ -98,6 +98,26 @@ class FormRejected(Exception):
         self.reason = reason
 
 
+def check_upload(storage, max_file_size, allowed_extensions=("pdf", "jpg", "jpeg", "png")):
+    """Read and check one uploaded file (size, extension, magic bytes).
+    Return ``{"name", "raw", "mimetype"}``; raise :class:`FormRejected`
+    (400) when the file is refused."""
+    _ = request.env._
+    name = storage.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content = storage.read(max_file_size + 1)
+    if len(content) > max_file_size:
+        raise FormRejected(400, _("An attachment is too large."), "file-size")
+    signatures = FILE_SIGNATURES.get(extension)
+    if extension not in allowed_extensions or not signatures:
+        raise FormRejected(400, _("This kind of attachment is not accepted."), "file-type")
+    if not content.startswith(signatures):
+        raise FormRejected(
+            400, _("The content of an attachment does not match its type."), "file-magic"
+        )
+    return {"name": name[:128], "raw": content, "mimetype": storage.mimetype}
+
+
 class FormGuard:
     def __init__(
         self,
@@ -335,22 +355,10 @@ class FormGuard:
             ]
         if len(files) > self.max_files:
             self._reject(400, _("Too many attachments."), "files-count")
-        checked = []
-        for storage in files:
-            name = storage.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-            extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-            content = storage.read(self.max_file_size + 1)
-            if len(content) > self.max_file_size:
-                self._reject(400, _("An attachment is too large."), "file-size")
-            signatures = FILE_SIGNATURES.get(extension)
-            if extension not in self.allowed_extensions or not signatures:
-                self._reject(400, _("This kind of attachment is not accepted."), "file-type")
-            if not content.startswith(signatures):
-                self._reject(
-                    400, _("The content of an attachment does not match its type."), "file-magic"
-                )
-            checked.append({"name": name[:128], "raw": content, "mimetype": storage.mimetype})
-        self.files = checked
+        self.files = [
+            check_upload(storage, self.max_file_size, self.allowed_extensions)
+            for storage in files
+        ]
 
     def check(self, post):
         """Validate a POST; return None when accepted, else the error response."""

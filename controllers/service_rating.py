@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Public 好差评 rating page: ``/service-rating?ticket=<token>`` (QR code
-printed on a served queue ticket) or ``/service-rating?window=<code>`` (fixed
-QR code of a window)."""
+printed on a served queue ticket), ``/service-rating?window=<code>`` (fixed
+QR code of a window) or ``/service-rating?case=<token>`` (link sent to the
+applicant once a case is delivered: one rating per case)."""
 import re
 
 import psycopg2
@@ -18,6 +19,7 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 RATING_FIELDS = {
     "ticket": 128,
     "window": 32,
+    "case": 128,
     "level": 1,
     "comment": 500,
     "rater_name": 50,
@@ -47,15 +49,33 @@ class GovServiceRatingWebsite(http.Controller):
         )
         return ticket or None
 
+    def _find_case(self, token):
+        """The case of ``token`` (sudo), or None."""
+        if not isinstance(token, str) or not _TOKEN_RE.match(token):
+            return None
+        case = request.env["gov.case"].sudo().search([("access_token", "=", token)], limit=1)
+        return case or None
+
     def _find_window(self, code):
         if not isinstance(code, str) or not _CODE_RE.match(code):
             return None
         window = request.env["gov.service.window"].sudo().search([("code", "=", code)], limit=1)
         return window or None
 
-    def _resolve_target(self, ticket=None, window=None):
+    def _resolve_target(self, ticket=None, window=None, case=None):
         """Return the values copied on the rating, or None when the link is
         not valid."""
+        if case:
+            record = self._find_case(case)
+            if record is None:
+                return None
+            values = {
+                "case_id": record.id, "case": case, "case_ref": record.name,
+                "channel": "website",
+            }
+            if record.state != "delivered":
+                values["not_served"] = True
+            return values
         if ticket:
             record = self._find_ticket(ticket)
             if record is None:
@@ -79,12 +99,12 @@ class GovServiceRatingWebsite(http.Controller):
         return None
 
     def _already_rated(self, target):
-        return bool(
-            target.get("ticket_id")
-            and request.env["gov.service.rating"].sudo().search_count(
-                [("ticket_id", "=", target["ticket_id"])], limit=1
-            )
-        )
+        for field_name in ("ticket_id", "case_id"):
+            if target.get(field_name) and request.env["gov.service.rating"].sudo().search_count(
+                [(field_name, "=", target[field_name])], limit=1
+            ):
+                return True
+        return False
 
     def _render_status(self, template, status, **values):
         response = request.render(template, values)
@@ -96,7 +116,7 @@ class GovServiceRatingWebsite(http.Controller):
 
     def _form_values(self, target, guard, error=None):
         Indicator = request.env["gov.rating.indicator"].sudo()
-        indicators = Indicator.search(Indicator._channel_domain("hall_qr"))
+        indicators = Indicator.search(Indicator._channel_domain(target.get("channel", "hall_qr")))
         Rating = request.env["gov.service.rating"]
         window = request.env["gov.service.window"].sudo().browse(target.get("window_id"))
         return {
@@ -113,8 +133,8 @@ class GovServiceRatingWebsite(http.Controller):
     # ------------------------------------------------------------------
     @http.route("/service-rating", type="http", auth="public", website=True, sitemap=False,
                 methods=["GET"], readonly=True)
-    def service_rating_form(self, ticket=None, window=None, **kwargs):
-        target = self._resolve_target(ticket, window)
+    def service_rating_form(self, ticket=None, window=None, case=None, **kwargs):
+        target = self._resolve_target(ticket, window, case)
         if target is None:
             return self._not_found()
         if target.get("not_served"):
@@ -136,7 +156,7 @@ class GovServiceRatingWebsite(http.Controller):
         if guard.replay is not None:
             return request.render("gov_service_center.service_rating_thanks", {})
         values = guard.values
-        target = self._resolve_target(values.get("ticket"), values.get("window"))
+        target = self._resolve_target(values.get("ticket"), values.get("window"), values.get("case"))
         if target is None:
             return self._not_found()
         if guard.is_spam:
@@ -157,8 +177,9 @@ class GovServiceRatingWebsite(http.Controller):
                 return FormGuard.error_response(400, request.env._("The form is malformed."))
             indicator_ids.append(indicator_id)
         Indicator = request.env["gov.rating.indicator"].sudo()
+        channel = target.get("channel", "hall_qr")
         indicators = Indicator.search(
-            [("id", "in", indicator_ids)] + Indicator._applicable_domain(level, "hall_qr")
+            [("id", "in", indicator_ids)] + Indicator._applicable_domain(level, channel)
         )
         if len(indicators) != len(set(indicator_ids)):
             return FormGuard.error_response(
@@ -166,14 +187,15 @@ class GovServiceRatingWebsite(http.Controller):
             )
         vals = {
             "level": level,
-            "channel": "hall_qr",
+            "channel": channel,
             "comment": values.get("comment") or False,
             "indicator_ids": [(6, 0, indicators.ids)],
             "window_id": target.get("window_id", False),
             "employee_id": target.get("employee_id", False),
             "item_id": target.get("item_id", False),
             "ticket_id": target.get("ticket_id", False),
-            "ticket_ref": target.get("ticket_ref", False),
+            "ticket_ref": target.get("ticket_ref") or target.get("case_ref") or False,
+            "case_id": target.get("case_id", False),
             "rater_name": values.get("rater_name") or False,
             "rater_phone": values.get("rater_phone") or False,
         }
@@ -181,7 +203,7 @@ class GovServiceRatingWebsite(http.Controller):
             with request.env.cr.savepoint():
                 rating = request.env["gov.service.rating"].sudo().create(vals)
         except psycopg2.IntegrityError:
-            # the same ticket rated twice at the same moment
+            # the same ticket or case rated twice at the same moment
             return self._render_status("gov_service_center.service_rating_already", 409)
         guard.record(rating)
         return request.render("gov_service_center.service_rating_thanks", {})

@@ -5,6 +5,7 @@ delivery, with its legal deadlines (Administrative Licensing Law, Art. 32,
 import re
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -13,6 +14,7 @@ from .gov_center_time import center_date
 from .gov_consultation import EMAIL_RE, MOBILE_RE
 from .gov_identity import is_valid_id_number, normalize_id_number
 from .gov_intermediary import is_valid_uscc, normalize_uscc
+from .gov_query_code_mixin import phone_verifier, verifier_matches
 from .gov_settings import get_setting
 
 CASE_STATE_SELECTION = [
@@ -820,10 +822,6 @@ class GovCase(models.Model):
             case._after_delivery()
         return True
 
-    def _after_delivery(self):
-        """Hook run once a case is delivered (rating invitation)."""
-        return True
-
     def action_withdraw(self):
         """The applicant withdraws the application before a decision."""
         self._check_state(UNDECIDED_STATES)
@@ -905,4 +903,179 @@ class GovCase(models.Model):
             ).sorted(lambda s: (s.sequence, s.id))[:1]
             if following:
                 following._start(today)
+        return True
+
+    # ------------------------------------------------------------------
+    # Website and portal
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_online_create(self, vals, uploads):
+        """Create an online application of the portal applicant and submit
+        it: ``vals`` holds the applicant's checked values (item, identity,
+        contact, partner, submission key), ``uploads`` maps a material of the
+        item (id) to its checked file (``{"name", "raw", "mimetype"}``). The
+        lines of the uploaded materials are received, the others stay
+        missing. Run by the website as superuser after its own checks."""
+        case = self.sudo().create(dict(vals, channel="online", receiver_id=False))
+        lines = case.material_line_ids.filtered(lambda line: line.material_id.id in uploads)
+        case._gov_attach_uploads(
+            {line: uploads[line.material_id.id] for line in lines}
+        )
+        lines.action_mark_received()
+        case.action_submit()
+        return case
+
+    def _gov_attach_uploads(self, uploads):
+        """Store each checked file of ``uploads`` (material line -> file) as
+        an attachment of its line."""
+        Attachment = self.env["ir.attachment"].sudo()
+        for line, upload in uploads.items():
+            attachment = Attachment.create({
+                "name": upload["name"],
+                "raw": upload["raw"],
+                "res_model": "gov.case.material",
+                "res_id": line.id,
+            })
+            line.sudo().write({"attachment_ids": [(4, attachment.id)]})
+
+    def _gov_portal_supplement(self, uploads):
+        """The applicant answers the supplement notice from the portal:
+        ``uploads`` maps missing lines of the case to their checked files.
+        The lines are marked supplemented; once nothing is missing anymore,
+        the case goes back to review. Run as superuser after the ownership
+        check."""
+        self.ensure_one()
+        if self.state != "supplement":
+            raise UserError(self.env._(
+                "Case %(case)s does not wait for materials anymore.", case=self.name
+            ))
+        lines = self.env["gov.case.material"].browse([line.id for line in uploads])
+        if lines.filtered(lambda line: line.case_id != self or line.state != "missing"):
+            raise UserError(self.env._("Only the missing materials of this case can be sent."))
+        if not lines:
+            raise UserError(self.env._("Choose at least one file to send."))
+        self._gov_attach_uploads(uploads)
+        lines.action_mark_received()
+        self.message_post(
+            body=self.env._(
+                "The applicant sent from the portal: %(materials)s",
+                materials="; ".join(lines.mapped("name")),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if not self.material_line_ids.filtered(lambda line: line.state == "missing"):
+            self.action_supplement_received()
+        return True
+
+    def _gov_can_withdraw(self):
+        self.ensure_one()
+        return self.state in UNDECIDED_STATES
+
+    @api.model
+    def _find_by_case_number(self, number, verifier):
+        """The case (sudo) of ``number`` when ``verifier`` is the last 4
+        digits of its contact phone, else an empty recordset; compared in
+        constant time as query codes are."""
+        Case = self.sudo()
+        number = "".join(number.split()) if isinstance(number, str) else ""
+        case = Case.search([("name", "=", number)], limit=1) if 0 < len(number) <= 64 else Case
+        expected = [phone_verifier(case.contact_phone)] if case else ["\x00" * 4]
+        matched = verifier_matches(expected, verifier)
+        return case if (case and matched) else Case.browse()
+
+    def _gov_timeline(self):
+        """What happened to the case, in order: ``[{"date", "label"}]``. No
+        personal data of the applicant."""
+        self.ensure_one()
+        _ = self.env._
+        case = self.sudo()
+        events = []
+
+        def add(day, label):
+            if day:
+                events.append({"date": day, "label": label})
+
+        add(center_date(self.env, case.date_received), _("Application received"))
+        add(case.date_supplement_notice, _("Supplement notice: materials missing"))
+        add(case.date_accepted, _("Application accepted"))
+        for step in case.step_ids.filtered(lambda s: s.state == "done"):
+            add(step.date_done, _("Step done: %(step)s", step=step.name))
+        for pause in case.pause_ids:
+            add(pause.date_start, _("Paused: %(reason)s", reason=pause.reason))
+            add(pause.date_end, _("Pause ended: %(reason)s", reason=pause.reason))
+        if case.notice_rejection_no:
+            add(case.date_decided, _("Application not accepted"))
+        else:
+            add(case.date_decided, _("Decision made"))
+        add(case.date_delivered, _("Decision delivered"))
+        add(case.date_withdrawn, _("Application withdrawn"))
+        events.sort(key=lambda event: event["date"])
+        return events
+
+    def _gov_public_track_values(self):
+        """What /cases/track shows: progress only, never the applicant."""
+        self.ensure_one()
+        case = self.sudo()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "number": case.name,
+            "item": case.item_id.name,
+            "department": case.department_id.name or "",
+            "state": case.state,
+            "state_label": states.get(case.state),
+            "timeline": case._gov_timeline(),
+            "current_step": case.current_step_id.name or "",
+            "is_paused": case.is_paused,
+            "date_deadline": case.date_deadline,
+            "date_delivery_deadline": case.date_delivery_deadline,
+        }
+
+    def _gov_check_ratable(self):
+        """A case is rated once its decision is delivered (一事一评)."""
+        for case in self:
+            if case.state != "delivered":
+                raise ValidationError(self.env._(
+                    "Case %(case)s can be rated once its decision is delivered.", case=case.name
+                ))
+
+    def _gov_rating_url(self):
+        """The link with which the applicant rates this case (好差评)."""
+        self.ensure_one()
+        if self.state != "delivered":
+            return False
+        token = self.sudo()._portal_ensure_token()
+        return f"{self.get_base_url()}/service-rating?case={token}"
+
+    def _after_delivery(self):
+        """Invite the applicant to rate the case: a message to the portal
+        applicant and an email to the contact address."""
+        for case in self.sudo():
+            url = case._gov_rating_url()
+            if not url:
+                continue
+            body = Markup(
+                "<p>%s</p><p><a href=\"%s\">%s</a></p>"
+            ) % (
+                self.env._(
+                    "Case %(case)s is complete. Please rate our service: each case can be "
+                    "rated once.", case=case.name,
+                ),
+                url,
+                self.env._("Rate this case"),
+            )
+            if case.partner_id:
+                case.message_post(
+                    body=body, partner_ids=case.partner_id.ids, message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+            email = (case.contact_email or "").strip()
+            if email and email.lower() != (case.partner_id.email or "").strip().lower():
+                self.env["mail.mail"].sudo().create({
+                    "subject": self.env._("Rate case %(case)s", case=case.name),
+                    "body_html": body,
+                    "email_to": email,
+                    "model": case._name,
+                    "res_id": case.id,
+                    "auto_delete": True,
+                })
         return True

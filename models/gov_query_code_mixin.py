@@ -27,6 +27,26 @@ def random_query_code():
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
 
 
+def phone_verifier(phone):
+    """The last 4 digits of ``phone``, the second factor of a public look-up
+    ("" when the number has fewer digits)."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+def verifier_matches(expected, verifier):
+    """True when ``verifier`` equals one of the ``expected`` second factors.
+    Every value is compared, in constant time; pass placeholders when no
+    record was found so that a miss takes as long as a hit."""
+    verifier = verifier.strip().lower() if isinstance(verifier, str) else ""
+    matched = False
+    for value in expected:
+        matched |= bool(value) and bool(verifier) and hmac.compare_digest(
+            value.encode(), verifier.encode()
+        )
+    return matched
+
+
 class GovQueryCodeMixin(models.AbstractModel):
     """Issue a unique query code on creation and find a record back from it
     with a second factor (last 4 digits of the phone number or the email
@@ -63,11 +83,8 @@ class GovQueryCodeMixin(models.AbstractModel):
         the email address (lower case); "" when not given."""
         self.ensure_one()
         record = self.sudo()
-        phone = "".join(
-            ch for ch in (record[self._query_code_phone_field] or "") if ch.isdigit()
-        )
         email = (record[self._query_code_email_field] or "").strip().lower()
-        return [phone[-4:] if len(phone) >= 4 else "", email]
+        return [phone_verifier(record[self._query_code_phone_field]), email]
 
     @api.model
     def _find_by_query_code(self, code, verifier):
@@ -76,12 +93,7 @@ class GovQueryCodeMixin(models.AbstractModel):
         compared, in constant time, whether the code exists or not."""
         Model = self.sudo().with_context(active_test=False)
         code = normalize_query_code(code)
-        verifier = verifier.strip().lower() if isinstance(verifier, str) else ""
         record = Model.search([("query_code", "=", code)], limit=1) if code else Model.browse()
         expected = record._query_code_verifiers() if record else ["\x00" * 4, "\x00" * 8]
-        matched = False
-        for value in expected:
-            matched |= bool(value) and bool(verifier) and hmac.compare_digest(
-                value.encode(), verifier.encode()
-            )
+        matched = verifier_matches(expected, verifier)
         return record if (record and matched) else Model.browse()

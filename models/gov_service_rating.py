@@ -46,6 +46,7 @@ APPEAL_REASON_SELECTION = [
 IMMUTABLE_FIELDS = {
     "level", "channel", "date", "employee_id", "window_id", "item_id", "ticket_id",
     "ticket_ref", "comment", "indicator_ids", "rater_name", "rater_phone", "name",
+    "case_id", "officer_id",
 }
 WORKFLOW_FIELDS = {"rectification_state", "appeal_state"}
 
@@ -94,6 +95,14 @@ class GovServiceRating(models.Model):
         "gov.queue.ticket", string="Queue Ticket", index="btree_not_null", copy=False,
         ondelete="restrict", readonly=True,
     )
+    case_id = fields.Many2one(
+        "gov.case", string="Case", index="btree_not_null", copy=False, ondelete="restrict",
+        readonly=True, help="The case rated (一事一评): each case is rated once.",
+    )
+    officer_id = fields.Many2one(
+        "res.users", string="Case Officer", readonly=True, copy=False,
+        help="Officer who handled the rated case.",
+    )
     ticket_ref = fields.Char(string="Ticket / Case Reference", copy=False)
     comment = fields.Text()
     indicator_ids = fields.Many2many(
@@ -134,6 +143,7 @@ class GovServiceRating(models.Model):
 
     _sql_constraints = [
         ("ticket_unique", "unique(ticket_id)", "A queue ticket can be rated only once."),
+        ("case_unique", "unique(case_id)", "A case can be rated only once."),
         ("level_range", "CHECK(level BETWEEN 1 AND 5)", "The rating level goes from 1 to 5."),
     ]
 
@@ -157,10 +167,13 @@ class GovServiceRating(models.Model):
         for rating in self:
             rating.rating_day = center_date(self.env, rating.date)
 
-    @api.depends("window_id.department_id", "item_id.department_id")
+    @api.depends("case_id.department_id", "window_id.department_id", "item_id.department_id")
     def _compute_department_id(self):
         for rating in self:
-            rating.department_id = rating.window_id.department_id or rating.item_id.department_id
+            rating.department_id = (
+                rating.case_id.department_id or rating.window_id.department_id
+                or rating.item_id.department_id
+            )
 
     @api.depends("appeal_state")
     def _compute_counts_in_ledger(self):
@@ -298,6 +311,8 @@ class GovServiceRating(models.Model):
         for vals in vals_list:
             if vals.get("ticket_id"):
                 self.env["gov.queue.ticket"].sudo().browse(vals["ticket_id"]).exists()._gov_check_ratable()
+            if vals.get("case_id"):
+                self._case_values(vals)
             level = vals.get("level")
             if not isinstance(level, int) or not 1 <= level <= 5:
                 raise ValidationError(self.env._("The rating level goes from 1 to 5."))
@@ -312,6 +327,22 @@ class GovServiceRating(models.Model):
             else:
                 vals["rectification_state"] = "none"
         return super().create(vals_list)
+
+    @api.model
+    def _case_values(self, vals):
+        """A rating of a case (一事一评) takes its item, officer and reference
+        from the case; the department follows the case."""
+        case = self.env["gov.case"].sudo().browse(vals["case_id"]).exists()
+        if not case:
+            raise ValidationError(self.env._("The case rated does not exist."))
+        case._gov_check_ratable()
+        vals["item_id"] = case.item_id.id
+        vals["officer_id"] = case.user_id.id or False
+        employee = case.user_id.sudo().employee_id
+        if employee and not vals.get("employee_id"):
+            vals["employee_id"] = employee.id
+        vals.setdefault("ticket_ref", case.name)
+        return vals
 
     def _gov_frozen_message(self):
         return self.env._(

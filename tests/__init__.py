@@ -42,3 +42,4 @@ from . import test_browser_tours
 from . import test_browser_accessibility
 from . import test_query_plans
 from . import test_stat_monthly
+from . import test_case_website
