@@ -108,6 +108,7 @@
         "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_intermediary_results_reports.xml",
         "data/gov_case_data.xml",
+        "reports/gov_case_reports.xml",
         "views/gov_case_views.xml",
     ],
     "demo": [
@@ -130,6 +131,7 @@
         "demo/gov_credit_repair_request_demo.xml",
         "demo/gov_attendance_demo.xml",
         "demo/gov_hall_kiosk_demo.xml",
+        "demo/gov_case_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -32,3 +32,4 @@ from . import test_settings_clock
 from . import test_public_form_guard
 from . import test_security_public_data
 from . import test_case
+from . import test_case_reporting
