@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .gov_center_time import center_date, center_month_bounds
 from .gov_consultation import EMAIL_RE, MOBILE_RE
@@ -570,18 +570,18 @@ class GovCase(models.Model):
     # ------------------------------------------------------------------
     # Statistics measures, stored so that pivots sum and average them in SQL.
     count_accepted = fields.Integer(
-        string="Accepted", compute="_compute_statistics", store=True,
+        string="Cases Accepted", compute="_compute_statistics", store=True,
         help="1 once the case is accepted: summed, the number of accepted cases.",
     )
     count_decided = fields.Integer(
-        string="Decided", compute="_compute_statistics", store=True,
+        string="Cases Decided", compute="_compute_statistics", store=True,
         help="1 once an accepted case is decided (approved or denied).",
     )
     count_delivered = fields.Integer(
-        string="Delivered", compute="_compute_statistics", store=True,
+        string="Cases Delivered", compute="_compute_statistics", store=True,
     )
     count_on_time = fields.Integer(
-        string="Decided on Time (count)", compute="_compute_statistics", store=True,
+        string="Cases Decided on Time", compute="_compute_statistics", store=True,
     )
     decision_result = fields.Selection(
         [("approved", "Licence Granted"), ("denied", "Licence Refused")],
@@ -673,6 +673,65 @@ class GovCase(models.Model):
         """Public progress page of the case on the website (QR code)."""
         self.ensure_one()
         return f"{self.get_base_url()}/cases/track?{urlencode({'number': self.name})}"
+
+    def _gov_notice_texts(self):
+        """Sentences of the notices that carry the case's data, translated in
+        the language of the report as whole sentences."""
+        self.ensure_one()
+        _ = self.env._
+
+        def day(value):
+            return format_date(self.env, value) if value else ""
+
+        data = {
+            "item": self.item_id.display_name or "", "case": self.name,
+            "received": day(self.date_received_day), "accepted": day(self.date_accepted),
+            "review": day(self.date_review_limit), "lawsuit": day(self.date_lawsuit_limit),
+        }
+        return {
+            "acceptance": _(
+                "Your application for %(item)s (case number %(case)s), received on "
+                "%(received)s, has been examined: it is within our competence and the "
+                "materials are complete and in the legal form. The application is accepted "
+                "as of %(accepted)s.", **data,
+            ),
+            "promised": _(
+                "%(days)s working days, until %(date)s",
+                days=self.promised_days, date=day(self.date_deadline),
+            ),
+            "statutory": _(
+                "%(days)s working days, until %(date)s",
+                days=self.statutory_days, date=day(self.date_deadline_statutory),
+            ),
+            "supplement": _(
+                "Your application for %(item)s (case number %(case)s), received on "
+                "%(received)s, lacks the materials below or they are not in the legal form. "
+                "As required by Article 32 of the Administrative Licensing Law, we tell you "
+                "at once of everything to supplement:", **data,
+            ),
+            "supplement_rule": _(
+                "This notice is given within %(days)s working days of receipt (by "
+                "%(limit)s); without it the application would count as accepted on the day "
+                "of receipt. No further supplement will be asked of you.",
+                days=get_setting(self.env, "case_supplement_days"),
+                limit=day(self.date_supplement_limit),
+            ),
+            "rejection": _(
+                "Your application for %(item)s (case number %(case)s), received on "
+                "%(received)s, has been examined. It is not accepted, for the following "
+                "reasons:", **data,
+            ),
+            "decision": _(
+                "Your application for %(item)s (case number %(case)s) was accepted on "
+                "%(accepted)s and examined according to law.", **data,
+            ),
+            "remedies": _(
+                "If you disagree with this decision, you may apply for administrative review "
+                "within 60 days of receiving it (until %(review)s), or bring an "
+                "administrative lawsuit before the people's court within 6 months (until "
+                "%(lawsuit)s).", **data,
+            ),
+        }
 
     def _gov_notice_materials(self):
         """Lines the one-time supplement notice asked for: still missing, or

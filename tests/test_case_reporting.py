@@ -4,7 +4,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..models.gov_identity import is_valid_id_number
 from ..models.gov_intermediary import is_valid_uscc
@@ -156,25 +156,6 @@ class TestCaseNotices(CaseFactory, GovCaseCase):
         self.assertIn("不予行政许可决定书", html)
         self.assertIn("行政复议", html)
 
-    def test_notice_pdf(self):
-        from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-
-        try:
-            _get_wkhtmltopdf_bin()
-        except OSError:
-            self.skipTest("wkhtmltopdf is not installed")
-        if self.env["ir.actions.report"].get_wkhtmltopdf_state() not in ("ok", "upgrade"):
-            self.skipTest("wkhtmltopdf cannot be used")
-        case = self._decided(deny=True)
-        pdf, report_format = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("gov_service_center.action_report_gov_case_decision", case.ids)
-        )
-        self.assertEqual(report_format, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-
-
 @tagged("post_install", "-at_install")
 class TestCaseLedger(CaseFactory, GovCaseCase):
     """Overdue cases deduct points from their officer, once, in the month of
@@ -315,8 +296,7 @@ class TestCaseStatistics(CaseFactory, GovCaseCase):
                     )
                     counts[size] = self.env.cr.sql_log_count - before
                 self.assertEqual(len(result["records"]), min(size, 80))
-        # a full page also asks the pager for the total: one query more
-        self.assertEqual(counts[200], counts[10] + 1, counts)
+        self.assertEqual(counts[200], counts[10], counts)
 
 
 @tagged("post_install", "-at_install")
@@ -362,3 +342,27 @@ class TestCaseImportAndDemo(GovCaseCase):
         self.assertTrue(all(delivered.mapped("decision_result")))
         supplement = cases.filtered(lambda c: c.state == "supplement")
         self.assertTrue(all(c.missing_material_count for c in supplement))
+
+
+@tagged("post_install", "-at_install")
+class TestCaseNoticePdf(CaseFactory, GovCaseCase, HttpCase):
+    """PDF through wkhtmltopdf: the test server answers its requests (styles,
+    QR code) within the test transaction."""
+
+    def test_notice_pdf(self):
+        from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+        try:
+            _get_wkhtmltopdf_bin()
+        except OSError:
+            self.skipTest("wkhtmltopdf is not installed")
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() not in ("ok", "upgrade"):
+            self.skipTest("wkhtmltopdf cannot be used")
+        case = self._accepted()
+        pdf, report_format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("gov_service_center.action_report_gov_case_acceptance", case.ids)
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
