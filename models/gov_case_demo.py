@@ -35,7 +35,7 @@ class GovCase(models.Model):
     _inherit = "gov.case"
 
     @api.model
-    def _gov_demo_generate(self, days=90, per_day=20, seed=2014):
+    def _gov_demo_generate(self, days=90, per_day=12, seed=2014):
         """Demo: cases received over the last ``days`` days (about ``per_day``
         per working day) over every active item, in every channel and state,
         with Chinese applicants; some paused, one extended, some overdue.
