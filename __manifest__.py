@@ -108,6 +108,7 @@
         "data/gov_intermediary_website_menu_data.xml",
         "reports/gov_intermediary_results_reports.xml",
         "data/gov_case_data.xml",
+        "reports/gov_case_reports.xml",
         "views/gov_case_views.xml",
         "data/gov_complaint_website_menu_data.xml",
         "views/website_layout_templates.xml",
@@ -141,6 +142,7 @@
         "demo/gov_queue_ticket_demo.xml",
         "demo/gov_consultation_year_demo.xml",
         "demo/gov_stat_monthly_demo.xml",
+        "demo/gov_case_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

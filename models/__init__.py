@@ -51,6 +51,8 @@ from . import gov_case
 from . import gov_case_material
 from . import gov_case_step
 from . import gov_case_pause
+from . import gov_case_notice_report
+from . import gov_case_demo
 from . import gov_center_overview
 from . import res_config_settings
 from . import res_company

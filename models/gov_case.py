@@ -3,14 +3,17 @@
 delivery, with its legal deadlines (Administrative Licensing Law, Art. 32,
 42, 44, 45 and 82)."""
 import re
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date
 
-from .gov_center_time import center_date
+from .gov_center_time import center_date, center_month_bounds
 from .gov_consultation import EMAIL_RE, MOBILE_RE
 from .gov_identity import is_valid_id_number, normalize_id_number
 from .gov_intermediary import is_valid_uscc, normalize_uscc
@@ -75,7 +78,7 @@ class GovCase(models.Model):
     _gov_workflow_fields = (
         "state", "date_received", "date_accepted", "date_decided", "date_delivered",
         "extension_days", "extension_state", "is_deemed_accepted", "date_supplement_notice",
-        "date_withdrawn",
+        "date_withdrawn", "decision_result",
     )
     _gov_frozen_fields = (
         "name", "item_id", "channel", "applicant_type", "applicant_name",
@@ -169,7 +172,9 @@ class GovCase(models.Model):
     date_deadline_statutory = fields.Date(
         string="Statutory Deadline", compute="_compute_deadlines", store=True, copy=False,
     )
-    date_decided = fields.Date(string="Decided On", readonly=True, copy=False, tracking=True)
+    date_decided = fields.Date(
+        string="Decided On", readonly=True, copy=False, tracking=True, index=True,
+    )
     date_delivery_deadline = fields.Date(
         string="Delivery Due", compute="_compute_delivery", store=True, copy=False,
         help="The decision must be delivered within 10 working days (Art. 44).",
@@ -181,6 +186,7 @@ class GovCase(models.Model):
     date_withdrawn = fields.Date(string="Withdrawn On", readonly=True, copy=False)
     working_days_used = fields.Integer(
         string="Working Days Used", compute="_compute_working_days_used", store=True,
+        aggregator="avg",
         help="Working days from acceptance to decision, pauses excluded.",
     )
     is_on_time = fields.Boolean(
@@ -578,6 +584,273 @@ class GovCase(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # Notices and reporting
+    # ------------------------------------------------------------------
+    # Statistics measures, stored so that pivots sum and average them in SQL.
+    count_accepted = fields.Integer(
+        string="Cases Accepted", compute="_compute_statistics", store=True,
+        help="1 once the case is accepted: summed, the number of accepted cases.",
+    )
+    count_decided = fields.Integer(
+        string="Cases Decided", compute="_compute_statistics", store=True,
+        help="1 once an accepted case is decided (approved or denied).",
+    )
+    count_delivered = fields.Integer(
+        string="Cases Delivered", compute="_compute_statistics", store=True,
+    )
+    count_on_time = fields.Integer(
+        string="Cases Decided on Time", compute="_compute_statistics", store=True,
+    )
+    decision_result = fields.Selection(
+        [("approved", "Licence Granted"), ("denied", "Licence Refused")],
+        string="Decision", readonly=True, copy=False,
+        help="Outcome of the licensing decision, kept once the decision is delivered.",
+    )
+    on_time_rate = fields.Float(
+        string="On-time Rate (%)", compute="_compute_statistics", store=True,
+        aggregator="avg", digits=(5, 1),
+        help="Share of the decided cases decided by their promised deadline. In "
+        "reports, the on-time decisions divided by the decisions of the group.",
+    )
+
+    @api.depends("date_accepted", "date_decided", "date_delivered", "is_on_time")
+    def _compute_statistics(self):
+        for case in self:
+            decided = bool(case.date_accepted and case.date_decided)
+            case.count_accepted = 1 if case.date_accepted else 0
+            case.count_decided = 1 if decided else 0
+            case.count_delivered = 1 if case.date_delivered else 0
+            case.count_on_time = 1 if decided and case.is_on_time else 0
+            case.on_time_rate = 100.0 if decided and case.is_on_time else 0.0
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        """Averages over the decided cases only: the on-time rate is the
+        on-time decisions divided by the decisions, the average working days
+        the working days used divided by the decisions."""
+        ratios = {
+            "on_time_rate:avg": ("count_on_time", 100.0),
+            "working_days_used:avg": ("working_days_used", 1.0),
+        }
+        if aggregate_spec in ratios:
+            fname, factor = ratios[aggregate_spec]
+            return SQL(
+                "(%s * SUM(%s) / NULLIF(SUM(%s), 0))",
+                factor,
+                self._field_to_sql(self._table, fname, query),
+                self._field_to_sql(self._table, "count_decided", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _gov_overview_figures(self):
+        """Figures of the center's overview, each one indexed count:
+        received today, open (awaiting review, awaiting materials or in
+        progress), overdue, and the on-time rate (%) of this month's
+        decisions (None when nothing was decided yet)."""
+        Case = self.sudo()
+        today = self._gov_today()
+        first, last = center_month_bounds(self.env, today)
+        [[decided, on_time]] = Case._read_group(
+            [("date_decided", ">=", first), ("date_decided", "<=", last),
+             ("count_decided", "=", 1)],
+            aggregates=["__count", "count_on_time:sum"],
+        )
+        return {
+            "received_today": Case.search_count([
+                ("date_received_day", "=", today), ("state", "!=", "draft"),
+            ]),
+            "open": Case.search_count([("state", "in", ("submitted", "supplement", "accepted"))]),
+            "overdue": Case.search_count([("is_overdue", "=", True)]),
+            "on_time_rate_month": round(100.0 * on_time / decided, 1) if decided else None,
+        }
+
+    # notices
+    def _gov_check_notice(self, kind):
+        """The cases of ``self`` if each has the notice ``kind``; a notice a
+        case does not have is never printed."""
+        if kind not in NOTICE_KINDS:
+            raise UserError(self.env._("Unknown notice %(kind)s.", kind=kind))
+        self.check_access("read")
+        labels = {
+            "acceptance": self.env._("acceptance notice"),
+            "supplement": self.env._("supplement notice"),
+            "rejection": self.env._("decision not to accept"),
+            "decision": self.env._("licensing decision"),
+            "delivery": self.env._("delivery receipt"),
+        }
+        for case in self:
+            if not case[f"notice_{kind}_no"]:
+                raise UserError(self.env._(
+                    "Case %(case)s has no %(notice)s: it cannot be printed.",
+                    case=case.name, notice=labels[kind],
+                ))
+        return self
+
+    def _gov_track_url(self):
+        """Public progress page of the case on the website (QR code)."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/cases/track?{urlencode({'number': self.name})}"
+
+    def _gov_notice_texts(self):
+        """Sentences of the notices that carry the case's data, translated in
+        the language of the report as whole sentences."""
+        self.ensure_one()
+        _ = self.env._
+
+        def day(value):
+            return format_date(self.env, value) if value else ""
+
+        data = {
+            "item": self.item_id.display_name or "", "case": self.name,
+            "received": day(self.date_received_day), "accepted": day(self.date_accepted),
+            "review": day(self.date_review_limit), "lawsuit": day(self.date_lawsuit_limit),
+        }
+        return {
+            "acceptance": _(
+                "Your application for %(item)s (case number %(case)s), received on "
+                "%(received)s, has been examined: it is within our competence and the "
+                "materials are complete and in the legal form. The application is accepted "
+                "as of %(accepted)s.", **data,
+            ),
+            "promised": _(
+                "%(days)s working days, until %(date)s",
+                days=self.promised_days, date=day(self.date_deadline),
+            ),
+            "statutory": _(
+                "%(days)s working days, until %(date)s",
+                days=self.statutory_days, date=day(self.date_deadline_statutory),
+            ),
+            "supplement": _(
+                "Your application for %(item)s (case number %(case)s), received on "
+                "%(received)s, lacks the materials below or they are not in the legal form. "
+                "As required by Article 32 of the Administrative Licensing Law, we tell you "
+                "at once of everything to supplement:", **data,
+            ),
+            "supplement_rule": _(
+                "This notice is given within %(days)s working days of receipt (by "
+                "%(limit)s); without it the application would count as accepted on the day "
+                "of receipt. No further supplement will be asked of you.",
+                days=get_setting(self.env, "case_supplement_days"),
+                limit=day(self.date_supplement_limit),
+            ),
+            "rejection": _(
+                "Your application for %(item)s (case number %(case)s), received on "
+                "%(received)s, has been examined. It is not accepted, for the following "
+                "reasons:", **data,
+            ),
+            "decision": _(
+                "Your application for %(item)s (case number %(case)s) was accepted on "
+                "%(accepted)s and examined according to law.", **data,
+            ),
+            "remedies": _(
+                "If you disagree with this decision, you may apply for administrative review "
+                "within 60 days of receiving it (until %(review)s), or bring an "
+                "administrative lawsuit before the people's court within 6 months (until "
+                "%(lawsuit)s).", **data,
+            ),
+        }
+
+    def _gov_notice_materials(self):
+        """Lines the one-time supplement notice asked for: still missing, or
+        supplied after the notice."""
+        self.ensure_one()
+        return self.material_line_ids.filtered(
+            lambda line: line.state in ("missing", "supplemented")
+        )
+
+    def _gov_print_notice(self, kind):
+        self._gov_check_notice(kind)
+        return self.env.ref(f"gov_service_center.action_report_gov_case_{kind}").report_action(self)
+
+    def action_print_acceptance(self):
+        return self._gov_print_notice("acceptance")
+
+    def action_print_supplement(self):
+        return self._gov_print_notice("supplement")
+
+    def action_print_rejection(self):
+        return self._gov_print_notice("rejection")
+
+    def action_print_decision(self):
+        return self._gov_print_notice("decision")
+
+    def action_print_delivery(self):
+        return self._gov_print_notice("delivery")
+
+    # points ledger cause provider
+    @api.model
+    def _gov_ledger_lines(self, date_from, date_to, employees):
+        """Deductions of the case officers among ``employees`` for their
+        overdue cases (see the points ledger). A case is overdue once its
+        promised deadline passes while it is still open: decided after the
+        deadline, or still open past it. It deducts once, in the month of its
+        first overdue day (the day after the deadline, in the center's time
+        zone): the month it was decided late, or the first month at whose end
+        it was still open past the deadline."""
+        points = get_setting(self.env, "case_overdue_points")
+        if not points or not employees:
+            return []
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        today = self._gov_today()
+        employee_by_user = {
+            employee.user_id.id: employee.id
+            for employee in employees.sudo().filtered("user_id")
+        }
+        if not employee_by_user:
+            return []
+        cases = self.sudo().search_fetch(
+            [
+                ("user_id", "in", list(employee_by_user)),
+                ("date_deadline", ">=", date_from - timedelta(days=1)),
+                ("date_deadline", "<", min(date_to, today)),
+                ("state", "in", ("accepted", "approved", "denied", "delivered", "withdrawn")),
+            ],
+            ["name", "user_id", "date_deadline", "date_decided", "date_withdrawn"],
+            order="date_deadline, id",
+        )
+        lines = []
+        for case in cases:
+            closed = case.date_decided or case.date_withdrawn
+            if closed and closed <= case.date_deadline:
+                continue
+            lines.append({
+                "employee_id": employee_by_user[case.user_id.id],
+                "date": case.date_deadline + timedelta(days=1),
+                "points": -abs(points),
+                "cause": self.env._(
+                    "Case %(case)s overdue (deadline %(deadline)s)",
+                    case=case.name, deadline=case.date_deadline,
+                ),
+                "res_model": self._name,
+                "res_id": case.id,
+            })
+        return lines
+
+    # batch import
+    @api.model
+    def _gov_import_cases(self, rows, batch_size=2000):
+        """Create cases in batches, e.g. from a provincial platform or an
+        older system. Each row is a dict of case values; workflow fields
+        (state, dates, notice numbers...) are taken as given, as on file
+        elsewhere. Per batch: the case numbers are reserved in one statement,
+        the cases created in one ``create``, their material lines copied in
+        one ``create``; no tracking, no chatter message, no follower.
+        Returns the cases."""
+        Case = self.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
+            mail_notrack=True,
+        )._gov_register_bypass()
+        cases = self.browse()
+        for start in range(0, len(rows), batch_size):
+            batch = [dict(row) for row in rows[start:start + batch_size]]
+            cases |= Case.create(batch)
+            Case.env.flush_all()
+            Case.env.invalidate_all()
+        return cases.with_env(self.env)
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_submit(self):
@@ -775,6 +1048,7 @@ class GovCase(models.Model):
             case.step_ids.filtered(lambda s: s.state == "running")._finish(today)
             case._set_workflow({
                 "state": state,
+                "decision_result": state,
                 "date_decided": today,
                 "notice_decision_no": self._gov_notice_number("decision"),
             })
