@@ -15,7 +15,6 @@ mark (source, month, department) keys in ``gov.stat.monthly.dirty``; the
 refresh recomputes those keys with one set-based statement per source.
 """
 import logging
-from datetime import date
 
 import psycopg2
 
@@ -330,7 +329,3 @@ class GovStatMonthly(models.Model):
             "SELECT COALESCE(%s, 0) FROM gov_stat_monthly WHERE %s",
             expression, SQL(" AND ").join(conditions),
         )
-
-    @staticmethod
-    def _gov_year_bounds(day):
-        return date(day.year, 1, 1), date(day.year + 1, 1, 1)
