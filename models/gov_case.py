@@ -19,6 +19,7 @@ from .gov_identity import is_valid_id_number, normalize_id_number
 from .gov_intermediary import is_valid_uscc, normalize_uscc
 from .gov_query_code_mixin import phone_verifier, verifier_matches
 from .gov_settings import get_setting
+from .gov_stat_source_mixin import StatSource
 
 CASE_STATE_SELECTION = [
     ("draft", "Draft"),
@@ -66,7 +67,7 @@ class GovCase(models.Model):
     _description = "Case"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "portal.mixin",
-        "gov.register.mixin", "gov.deadline.mixin",
+        "gov.register.mixin", "gov.deadline.mixin", "gov.stat.source.mixin",
     ]
     _order = "date_received desc, id desc"
     # whoever may read the case may write in its chatter: the front desk
@@ -382,6 +383,33 @@ class GovCase(models.Model):
 
     def _gov_frozen_records(self):
         return self.filtered(lambda case: case.state not in INTAKE_STATES)
+
+    # ------------------------------------------------------------------
+    # Monthly statistics (gov.stat.source.mixin)
+    # ------------------------------------------------------------------
+    def _gov_stat_sources(self):
+        decided = SQL("s.date_decided IS NOT NULL AND s.state IN ('approved', 'denied', 'delivered')")
+        return [StatSource(
+            source="case",
+            date_field="date_received",
+            dims={"item_id": SQL("s.item_id")},
+            where=SQL("s.state != 'draft'"),
+            measures={
+                "case_count": SQL("COUNT(*)"),
+                "case_accepted_count": SQL("COUNT(*) FILTER (WHERE s.date_accepted IS NOT NULL)"),
+                "case_decided_count": SQL("COUNT(*) FILTER (WHERE %s)", decided),
+                "case_on_time_count": SQL("COUNT(*) FILTER (WHERE %s AND s.is_on_time)", decided),
+                "case_delivered_count": SQL("COUNT(*) FILTER (WHERE s.state = 'delivered')"),
+                "case_working_days": SQL(
+                    "COALESCE(SUM(s.working_days_used) FILTER (WHERE %s), 0)", decided
+                ),
+            },
+            fields=(
+                "date_received", "department_id", "item_id", "state", "date_accepted",
+                "date_decided", "is_on_time", "working_days_used",
+            ),
+            key_fields=("item_id",),
+        )]
 
     # ------------------------------------------------------------------
     # Constraints

@@ -31,6 +31,7 @@ SOURCE_SELECTION = [
     ("complaint", "Complaints"),
     ("attendance", "Attendance Results"),
     ("queue", "Queue Tickets"),
+    ("case", "Cases"),
 ]
 KIND_SELECTION = [
     ("consultation", "Online Consultation"),
@@ -101,6 +102,17 @@ class GovStatMonthly(models.Model):
     ticket_wait_minutes = fields.Float(
         string="Waiting Time (minutes, sum)", readonly=True, digits=(16, 1),
         help="Sum of the waiting times of the tickets called.",
+    )
+
+    # cases, by month of receipt (drafts left out)
+    case_count = fields.Integer(string="Cases Received", readonly=True)
+    case_accepted_count = fields.Integer(string="Cases Accepted", readonly=True)
+    case_decided_count = fields.Integer(string="Cases Decided", readonly=True)
+    case_on_time_count = fields.Integer(string="Cases Decided on Time", readonly=True)
+    case_delivered_count = fields.Integer(string="Cases Delivered", readonly=True)
+    case_working_days = fields.Integer(
+        string="Handling Time (working days, sum)", readonly=True,
+        help="Sum of the working days from acceptance to decision of the decided cases.",
     )
 
     def init(self):

@@ -399,3 +399,36 @@ class TestCaseDeadlineBatch(GovCaseCase):
             cases.action_accept()
         self.assertEqual(set(cases.mapped("date_deadline")), {date(2026, 3, 16)})
         self.assertEqual(set(cases.mapped("date_deadline_statutory")), {date(2026, 3, 30)})
+
+
+@tagged("post_install", "-at_install")
+class TestCaseMonthlyStatistics(GovCaseCase):
+    def test_stored_figures_follow_the_cases(self):
+        Stat = self.env["gov.stat.monthly"]
+        # received at 23:30 in Shanghai on 31 March: a March case
+        with freeze_time("2026-03-31 15:30:00"):
+            cases = self.env["gov.case"].create([self._case_vals() for _ in range(3)])
+            for case in cases:
+                self._receive_all(case)
+            cases.action_submit()
+            cases[:2].action_accept()
+        with freeze_time("2026-04-01 02:00:00"):
+            cases[0].action_approve()
+            Stat._gov_stat_refresh()
+            row = Stat.search([("source", "=", "case"), ("item_id", "=", self.item.id)])
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row.month, date(2026, 3, 1))
+        self.assertEqual(
+            (row.case_count, row.case_accepted_count, row.case_decided_count,
+             row.case_on_time_count),
+            (3, 2, 1, 1),
+        )
+        # a draft is not counted; its submission is
+        with freeze_time("2026-04-01 02:00:00"):
+            draft = self._new_case()
+            Stat._gov_stat_refresh()
+            self.assertEqual(row.case_count, 3)
+            draft.action_submit()
+            Stat._gov_stat_refresh()
+            april = Stat.search([("source", "=", "case"), ("month", "=", "2026-04-01")])
+        self.assertEqual(april.case_count, 1)
