@@ -33,10 +33,17 @@ class TestBrowserClickbot(HttpCase):
             "item_type": "licensing", "statutory_days": 20, "promised_days": 10,
         })
         cls.role_users = {}
-        for role in ("viewer", "inspector", "officer", "admin"):
+        # the Administrator role is the one of the administrator (test_clickbot_admin);
+        # window staff are plain internal users linked to a window
+        for role, group in (
+            ("viewer", "gov_service_center.group_gov_viewer"),
+            ("inspector", "gov_service_center.group_gov_inspector"),
+            ("officer", "gov_service_center.group_gov_officer"),
+            ("front_desk", "gov_service_center.group_gov_front_desk"),
+            ("window_staff", "base.group_user"),
+        ):
             user = new_test_user(
-                env, f"gsc_click_{role}", groups=f"gov_service_center.group_gov_{role}",
-                name=f"GscClick {role.title()}",
+                env, f"gsc_click_{role}", groups=group, name=f"GscClick {role.title()}",
             )
             env["hr.employee"].create({
                 "name": user.name, "user_id": user.id, "department_id": department.id,
