@@ -838,6 +838,7 @@ class GovCase(models.Model):
             ["name", "user_id", "date_deadline", "date_decided", "date_withdrawn"],
             order="date_deadline, id",
         )
+        Line = self.env["gov.points.ledger.line"]
         lines = []
         for case in cases:
             closed = case.date_decided or case.date_withdrawn
@@ -847,14 +848,25 @@ class GovCase(models.Model):
                 "employee_id": employee_by_user[case.user_id.id],
                 "date": case.date_deadline + timedelta(days=1),
                 "points": -abs(points),
-                "cause": self.env._(
-                    "Case %(case)s overdue (deadline %(deadline)s)",
-                    case=case.name, deadline=case.date_deadline,
-                ),
+                **Line._gov_cause_vals(self, "case_overdue", {
+                    "case": case.name, "deadline": fields.Date.to_string(case.date_deadline),
+                }),
                 "res_model": self._name,
                 "res_id": case.id,
             })
         return lines
+
+    @api.model
+    def _gov_ledger_cause_labels(self, causes):
+        """Causes of the points ledger ``[(code, args)]`` worded in the
+        current language."""
+        return [
+            self.env._(
+                "Case %(case)s overdue (deadline %(deadline)s)",
+                case=args.get("case"), deadline=args.get("deadline"),
+            ) if code == "case_overdue" else False
+            for code, args in causes
+        ]
 
     # batch import
     @api.model

@@ -42,7 +42,9 @@ class TestStateLabels(GovServiceCenterCase):
         for field in self._module_fields():
             if field.type in ("date", "datetime"):
                 date_labels.add(field.string)
-            elif field.name in ("state", "filing_state") or field.name.endswith("_state"):
+            elif field._module == "gov_service_center" and (
+                field.name in ("state", "filing_state") or field.name.endswith("_state")
+            ):
                 selections.append(field)
         self.assertTrue(selections)
         problems = []
@@ -111,6 +113,8 @@ class TestReaderLanguage(DisciplineCase):
             "gov.inspection": [("inspection", {"ref": "JC0001"}),
                                ("inspection_rule", {"ref": "JC0001", "rule": "上班迟到"})],
             "gov.service.rating": [("rating_bad", {"level": 1}), ("rating_good", {})],
+            "gov.case": [("case_overdue", {"case": "51140020260302000001",
+                                           "deadline": "2026-03-16"})],
         }
         self.assertEqual(set(samples), set(CAUSE_PROVIDERS))
         for model_name, causes in samples.items():
