@@ -49,11 +49,10 @@ def main(env):
     department = env["hr.department"].create({"name": "Bench department", "gov_code": "BC"})
     item = env["gov.approval.item"].create({
         "name": "Bench item", "code": "BENCH-CASE-1", "department_id": department.id,
-        "item_type": "licensing", "statutory_days": 20, "promised_days": 10,
+        "item_type": "licensing", "statutory_days": 20, "promised_days": 10, "state": "active",
         "material_ids": [(0, 0, {"name": name, "sequence": 10 * (i + 1), "requirement": "required"})
                          for i, name in enumerate(MATERIALS)],
     })
-    item.state = "active"
     materials = item.material_ids.sorted("sequence")
 
     rows = []
