@@ -105,6 +105,21 @@ class TestWebsiteIdentitySettings(TransactionCase):
         # the others are kept
         self.assertEqual(get_setting(self.env, "site_code"), "5114000099")
 
+    def test_identity_on_printed_documents(self):
+        self.env["res.config.settings"].create(identity_values()).execute()
+        department = self.env["hr.department"].create({"name": "GscFront Doc Bureau"})
+        item = self.env["gov.approval.item"].create({
+            "name": "GscFront Printed Item", "department_id": department.id,
+            "statutory_days": 5, "promised_days": 5,
+        })
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "gov_service_center.action_report_gov_approval_item_catalog", item.ids
+        )
+        html = html.decode() if isinstance(html, bytes) else html
+        self.assertIn("o_gov_report_identity", html)
+        self.assertIn("周一至周五 9:00-12:00，13:30-17:30", html)
+        self.assertIn("12345", html)
+
     def test_site_code_checked(self):
         settings = self.env["res.config.settings"].create({"gov_site_code": "51140-0001"})
         with self.assertRaises(ValidationError):
