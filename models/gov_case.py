@@ -543,23 +543,28 @@ class GovCase(models.Model):
         return result
 
     def _copy_item_materials(self):
-        """Copy each item's material list into the case lines."""
-        lines = []
-        for case in self:
-            for material in case.item_id.material_ids:
-                lines.append({
-                    "case_id": case.id,
-                    "material_id": material.id,
-                    "name": material.name,
-                    "sequence": material.sequence,
-                    "requirement": material.requirement,
-                    "original_count": material.original_count,
-                    "copy_count": material.copy_count,
-                    "may_supply_later": material.may_supply_later,
-                    "state": "missing",
-                })
-        if lines:
-            self.env["gov.case.material"].sudo().create(lines)
+        """Copy each item's material list into the case lines, for all the
+        cases in one statement (material names in the current language)."""
+        if not self:
+            return
+        self.env["gov.approval.material"].flush_model()
+        self.flush_recordset(["item_id"])
+        self.env.cr.execute(SQL(
+            """INSERT INTO gov_case_material
+                      (case_id, material_id, name, sequence, requirement, original_count,
+                       copy_count, may_supply_later, state,
+                       create_uid, create_date, write_uid, write_date)
+               SELECT c.id, m.id, COALESCE(m.name->>%(lang)s, m.name->>'en_US'), m.sequence,
+                      m.requirement, m.original_count, m.copy_count, m.may_supply_later,
+                      'missing', %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM gov_case c
+                 JOIN gov_approval_material m ON m.item_id = c.item_id
+                WHERE c.id IN %(ids)s
+             ORDER BY c.id, m.sequence, m.id""",
+            lang=self.env.lang or "en_US", uid=self.env.uid, now=fields.Datetime.now(),
+            ids=tuple(self.ids),
+        ))
+        self.invalidate_recordset(["material_line_ids", "missing_material_count"])
 
     # ------------------------------------------------------------------
     # Workflow helpers

@@ -44,7 +44,7 @@ class GovCaseMaterial(models.Model):
     )
     may_supply_later = fields.Boolean(
         string="May Be Supplied Later", compute="_compute_from_material", store=True,
-        readonly=False,
+        readonly=False, precompute=True,
     )
     state = fields.Selection(
         MATERIAL_STATE_SELECTION, required=True, default="missing", index=True,
