@@ -51,6 +51,14 @@ class IrHttp(models.AbstractModel):
         return super()._handle_error(exception)
 
     @classmethod
+    def _serve_fallback(cls):
+        # a path with a NUL character names no attachment, page or redirect
+        # (and PostgreSQL refuses it in a query): a plain 404
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
+
+    @classmethod
     def _gov_is_http_request(cls):
         """Pages and forms (``type="http"`` routes); JSON-RPC keeps its own
         error format."""

@@ -84,7 +84,7 @@ class TestCaseApplication(CaseWebsiteCase):
         self.assertEqual(self.url_open(f"{self.item_b.website_url}/apply").status_code, 404)
         self.item.is_published = False
         self.assertEqual(self.url_open(self.apply_url).status_code, 404)
-        for slug in ("x", "0", "-99", "abc-99999999999", "办件-2147483647"):
+        for slug in ("x", "0", "-99", "abc-99999999999", "办件-2147483647", "%00", "a%00b-1"):
             response = self.url_open(f"/service-items/{slug}/apply")
             self.assertEqual(response.status_code, 404, slug)
 
