@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.gov_service_center.models.gov_service_rating import GovServiceRating
 
-from .common import GovServiceCenterCase, PublicFormMixin, RatingFixtures
+from .common import GovServiceCenterCase, PublicFormMixin, RatingFixtures, website_in_english
 
 
 @tagged("post_install", "-at_install")
@@ -287,6 +287,7 @@ class TestServiceRatingWebsite(RatingFixtures, PublicFormMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        website_in_english(cls.env)  # the indicator names checked below are English
         Department = cls.env["hr.department"]
         cls._rating_setup(Department.create({"name": "GscRat A"}), Department.create({"name": "GscRat B"}))
         cls.Rating = cls.env["gov.service.rating"]
