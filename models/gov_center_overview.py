@@ -32,6 +32,7 @@ class GovCenterOverview(models.Model):
     area = fields.Selection(
         [
             ("approval", "Approval Items"),
+            ("case", "Cases"),
             ("intermediary", "Intermediaries"),
             ("staff", "Window Staff"),
             ("citizen", "Citizen Services"),
@@ -50,6 +51,11 @@ class GovCenterOverview(models.Model):
             ("preconditions_in_force", "Preconditions in force"),
             ("preconditions_removed", "Preconditions removed"),
             ("preconditions_removed_this_year", "Preconditions removed this year"),
+            # cases
+            ("cases_received_today", "Cases received today"),
+            ("cases_open", "Cases open"),
+            ("cases_overdue", "Cases overdue"),
+            ("cases_on_time_rate_month", "Cases decided on time this month (%)"),
             # citizen services: ratings and policy documents
             ("ratings_this_month", "Service ratings this month"),
             ("satisfaction_rate", "Satisfaction rate, last 12 months (%)"),
@@ -93,7 +99,30 @@ class GovCenterOverview(models.Model):
         year_start, year_end = date(year, 1, 1), date(year + 1, 1, 1)
         day_start, day_end = center_day_utc_bounds(self.env, today)
         Stat = self.env["gov.stat.monthly"]
-        return [
+        cases = [
+            SQL(
+                "SELECT 110, 'case', 'cases_received_today', COUNT(*) FROM gov_case "
+                "WHERE date_received_day = %s AND state != 'draft'",
+                today,
+            ),
+            SQL(
+                "SELECT 120, 'case', 'cases_open', COUNT(*) FROM gov_case "
+                "WHERE state IN ('submitted', 'supplement', 'accepted')"
+            ),
+            SQL(
+                "SELECT 130, 'case', 'cases_overdue', COUNT(*) FROM gov_case "
+                "WHERE state = 'accepted' AND date_deadline < %s",
+                today,
+            ),
+            SQL(
+                "SELECT 140, 'case', 'cases_on_time_rate_month', COALESCE(ROUND("
+                "100.0 * COUNT(*) FILTER (WHERE is_on_time) / NULLIF(COUNT(*), 0), 1), 0) "
+                "FROM gov_case WHERE date_decided >= %s AND date_decided < %s "
+                "AND state IN ('approved', 'denied', 'delivered')",
+                month, next_month,
+            ),
+        ]
+        return cases + [
             SQL(
                 "SELECT 10, 'approval', 'active_items', COUNT(*) FROM gov_approval_item "
                 "WHERE state = 'active'"
@@ -344,6 +373,29 @@ class GovCenterOverview(models.Model):
                     ("removal_date", "<", to_date(date(year + 1, 1, 1))),
                 ],
                 "count",
+            ),
+            "cases_received_today": (
+                "gov_case_action",
+                [("date_received_day", "=", to_date(today)), ("state", "!=", "draft")],
+                "count",
+            ),
+            "cases_open": (
+                "gov_case_action", [("state", "in", ["submitted", "supplement", "accepted"])],
+                "count",
+            ),
+            "cases_overdue": (
+                "gov_case_action",
+                [("state", "=", "accepted"), ("date_deadline", "<", to_date(today))],
+                "count",
+            ),
+            "cases_on_time_rate_month": (
+                "gov_case_action",
+                [
+                    ("date_decided", ">=", to_date(month)),
+                    ("date_decided", "<", to_date(date_utils.add(month, months=1))),
+                    ("state", "in", ["approved", "denied", "delivered"]),
+                ],
+                "percent",
             ),
             "ratings_this_month": (
                 "gov_service_rating_action",
