@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import VALID_ID_NUMBER, GovCaseCase, PublicFormMixin
+from .common import VALID_ID_NUMBER, GovCaseCase, PublicFormMixin, website_in_english
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -20,6 +20,7 @@ class CaseWebsiteCase(PublicFormMixin, GovCaseCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        website_in_english(cls.env)  # the texts checked below are English
         cls.item.is_published = True
         cls.item_b.is_published = True  # published, not online
         cls.user_portal.partner_id.write({"email": "owner@example.com", "mobile": "13912345678"})

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from odoo import sql_db
 from odoo.tests import HttpCase, tagged
 
-from .common import make_uscc
+from .common import make_uscc, website_in_english
 
 
 @tagged("post_install", "-at_install")
@@ -12,6 +12,7 @@ class TestIntermediaryWebsite(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        website_in_english(cls.env)  # the texts checked below are English
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         Type = cls.env["gov.intermediary.service.type"]
         cls.type_alpha, cls.type_beta = Type.create(
