@@ -24,6 +24,23 @@ def set_site_language(env):
             "language_ids": [Command.set(lang.ids)],
             "default_lang_id": lang.id,
         })
+    translate_home_menus(env)
+
+
+def translate_home_menus(env):
+    """Odoo's "Home" menu has no Chinese of its own: the module translates the
+    template menu, and the copies made for each website follow it."""
+    template = env.ref("website.menu_home", raise_if_not_found=False)
+    if not template:
+        return
+    name = template.with_context(lang=SITE_LANG).name
+    if name == template.with_context(lang="en_US").name:
+        return
+    copies = env["website.menu"].with_context(lang="en_US").search(
+        [("url", "=", template.url), ("name", "=", template.with_context(lang="en_US").name),
+         ("id", "!=", template.id)]
+    )
+    copies.with_context(lang=SITE_LANG).write({"name": name})
 
 
 def post_init_hook(env):

@@ -147,6 +147,10 @@ class TestSiteLanguage(TransactionCase):
         )
         self.assertTrue(menus)
         self.assertEqual(set(menus.mapped("name")), {"投诉"})
+        # Odoo's own "Home" entry, on the template and on each website
+        homes = self.env["website.menu"].with_context(lang=SITE_LANG).search([("url", "=", "/")])
+        self.assertTrue(homes)
+        self.assertEqual(set(homes.mapped("name")), {"首页"})
 
     def test_hook_keeps_an_active_language(self):
         """Run again (a second website, zh_CN already active), the hook sets
