@@ -3,7 +3,7 @@
     "name": "Government Service Center",
     "summary": "Municipal government service center: approval-item catalog, "
     "intermediaries, window staff and citizen services",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "gov_service_center contributors",

@@ -10,3 +10,4 @@ from . import intermediary_portal
 from . import attendance
 from . import hall
 from . import case
+from . import department_news

@@ -48,9 +48,8 @@ class Website(models.Model):
 
         news_blog = env.ref("gov_service_center.blog_department_news", raise_if_not_found=False)
         news = env["blog.post"]
-        news_url = "/blog"
+        news_url = "/news"
         if news_blog:
-            news_url = f"/blog/{env['ir.http']._slug(news_blog)}"
             news = news.sudo().search_fetch(
                 [
                     ("blog_id", "=", news_blog.id),

@@ -36,5 +36,11 @@ class TestDepartmentNewsWebsite(HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("GscNews Published", response.text)
         self.assertNotIn("GscNews Draft", response.text)
+        # the menu's address carries no record id, so the header menu stays cached
         menu = self.env.ref("gov_service_center.website_menu_department_news")
-        self.assertEqual(menu.url, f"/blog/{news.id}")
+        self.assertEqual(menu.url, "/news")
+        self.assertFalse(self.env["website"].get_current_website().is_menu_cache_disabled())
+        response = self.url_open("/news")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("GscNews Published", response.text)
+        self.assertNotIn("GscNews Draft", response.text)

@@ -299,14 +299,11 @@ class TestWebsiteFront(FrontFixtures, HttpCase):
         self.assertTrue(form.xpath(".//input[@name='search']"))
         # entries to every public service
         hrefs = set(tree.xpath("//*[hasclass('o_gov_home_services')]//a/@href"))
-        blog = self.env.ref("gov_service_center.blog_department_news")
         for url in ("/service-items", "/service-items?online=1", "/cases/track",
                     "/consultation", "/mailbox", "/complaint", "/intermediaries",
-                    "/policies", "/honor-roll"):
+                    "/policies", "/honor-roll", "/news"):
             self.assertIn(url, hrefs)
-        self.assertTrue(
-            any(re.fullmatch(rf"/blog/(?:[\w-]+-)?{blog.id}", href) for href in hrefs), hrefs
-        )
+        self.assertIn("/news", hrefs)
         # live figures, latest policies, the hall and its zones
         active = str(self.env["gov.approval.item"].sudo().search_count(
             self.env["gov.approval.item"]._gov_public_domain()
