@@ -63,6 +63,7 @@
         "reports/gov_discipline_reports.xml",
         "views/gov_form_guard_templates.xml",
         "views/hr_employee_views.xml",
+        "views/hr_attendance_views.xml",
         "views/gov_training_record_views.xml",
         "views/gov_attendance_punch_views.xml",
         "views/gov_attendance_device_views.xml",

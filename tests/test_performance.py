@@ -66,3 +66,18 @@ class TestCatalogQueryCounts(GovServiceCenterCase):
         # the figures, after one look at the queue of monthly statistics to refresh
         with self.assertQueryCount(2):
             Overview.search_read([], ["area", "metric", "value"])
+
+
+@tagged("post_install", "-at_install")
+class TestListCountLimit(GovServiceCenterCase):
+    """The lists over records that pile up for years count at most 1,000 rows
+    per page (the pager then shows "1000+"), not the web client's 10,000."""
+
+    def test_large_lists_count_limit(self):
+        for model in ("gov.service.rating", "gov.consultation", "gov.queue.ticket",
+                      "gov.case", "hr.attendance"):
+            arch = self.env[model].get_view(view_type="list")["arch"]
+            self.assertIn('count_limit="1000"', arch, model)
+        management = self.env.ref("hr_attendance.view_attendance_tree_management")
+        arch = self.env["hr.attendance"].get_view(management.id, "list")["arch"]
+        self.assertIn('count_limit="1000"', arch)
