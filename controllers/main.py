@@ -42,22 +42,21 @@ class GovServiceItemWebsite(http.Controller):
 
     def _get_catalog_filters(self, base_domain):
         """Departments and types that have published active items, with
-        their counts (one grouped query each, whatever the catalog size)."""
+        their counts: one grouped query, whatever the catalog size."""
         Item = request.env["gov.approval.item"].sudo()
-        department_groups = Item._read_group(
-            base_domain, groupby=["department_id"], aggregates=["__count"]
-        )
+        department_counts, type_counts = {}, {}
+        for department, item_type, count in Item._read_group(
+            base_domain, groupby=["department_id", "item_type"], aggregates=["__count"]
+        ):
+            if department:
+                department_counts[department] = department_counts.get(department, 0) + count
+            type_counts[item_type] = type_counts.get(item_type, 0) + count
         departments = sorted(
-            ((department, count) for department, count in department_groups if department),
-            key=lambda group: (group[0].name or "").lower(),
-        )
-        type_labels = self._get_type_labels()
-        type_counts = dict(
-            Item._read_group(base_domain, groupby=["item_type"], aggregates=["__count"])
+            department_counts.items(), key=lambda group: (group[0].name or "").lower()
         )
         types = [
             (key, label, type_counts[key])
-            for key, label in type_labels.items()
+            for key, label in self._get_type_labels().items()
             if key in type_counts
         ]
         return departments, types
@@ -125,7 +124,10 @@ class GovServiceItemWebsite(http.Controller):
             url_args=url_args,
         )
         items = Item.search(
-            domain, order="department_id, code, id", limit=ITEMS_PER_PAGE, offset=pager["offset"]
+            # by department (its id: the order of the partial index
+            # gov_approval_item_public_idx), then code
+            domain, order="department_id.id, code, id", limit=ITEMS_PER_PAGE,
+            offset=pager["offset"],
         )
         values = {
             "items": items,

@@ -223,6 +223,12 @@ class GovConsultation(models.Model):
             self.env.cr, "gov_consultation_published_answered_idx", self._table,
             ["date_answered DESC", "id DESC"], where="is_published AND active",
         )
+        # the open questions by deadline: the overdue count of the overview
+        # and the supervision of deadlines read only these
+        create_index(
+            self.env.cr, "gov_consultation_open_deadline_idx", self._table,
+            ["date_deadline"], where="active AND state IN ('new', 'assigned')",
+        )
 
     # ------------------------------------------------------------------
     # Settings
