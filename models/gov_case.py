@@ -3,7 +3,7 @@
 delivery, with its legal deadlines (Administrative Licensing Law, Art. 32,
 42, 44, 45 and 82)."""
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
@@ -518,13 +518,11 @@ class GovCase(models.Model):
         self._check_number_pattern(pattern)
         division = get_setting(self.env, "division_code")
         last = self.env["gov.case.counter"]._gov_reserve(day, count)
-        return [
-            pattern.format(
-                division=division, yyyymmdd=day.strftime("%Y%m%d"), yyyy=day.strftime("%Y"),
-                mm=day.strftime("%m"), dd=day.strftime("%d"), seq=seq,
-            )
-            for seq in range(last - count + 1, last + 1)
-        ]
+        parts = {
+            "division": division, "yyyymmdd": day.strftime("%Y%m%d"), "yyyy": day.strftime("%Y"),
+            "mm": day.strftime("%m"), "dd": day.strftime("%d"),
+        }
+        return [pattern.format(seq=seq, **parts) for seq in range(last - count + 1, last + 1)]
 
     @api.model
     def _gov_notice_number(self, kind):
@@ -539,8 +537,9 @@ class GovCase(models.Model):
             vals["applicant_id_number"] = normalize_id_number(vals["applicant_id_number"])
         if vals.get("applicant_uscc"):
             vals["applicant_uscc"] = normalize_uscc(vals["applicant_uscc"])
-        if vals.get("contact_phone"):
-            vals["contact_phone"] = re.sub(r"[\s-]+", "", vals["contact_phone"]).removeprefix("+86")
+        phone = vals.get("contact_phone")
+        if phone and not phone.isdigit():
+            vals["contact_phone"] = re.sub(r"[\s-]+", "", phone).removeprefix("+86")
         if vals.get("contact_email"):
             vals["contact_email"] = vals["contact_email"].strip()
         return vals
@@ -997,10 +996,13 @@ class GovCase(models.Model):
         # the items, read once
         Item = env["gov.approval.item"].sudo().with_context(active_test=False)
         item_ids = {row.get("item_id") for row in rows if isinstance(row.get("item_id"), int)}
+        items = Item.browse(item_ids).exists()
+        items.fetch(["state", "department_id", "is_joint_handling"])
+        # plain values: no field access per row
         items = {
-            item.id: item for item in Item.browse(item_ids).exists()
+            item.id: (item.state == "active", item.department_id.id, item.is_joint_handling, item)
+            for item in items
         }
-        Item.browse(list(items)).fetch(["state", "department_id", "is_joint_handling", "name"])
         limits = {
             False: get_setting(env, "case_extension_days"),
             True: get_setting(env, "case_joint_extension_days"),
@@ -1011,11 +1013,16 @@ class GovCase(models.Model):
             if field.type == "selection" and fname in columns
         }
         to_date, to_datetime = fields.Date.to_date, fields.Datetime.to_datetime
-        date_fields = [f for f in columns if fields_[f].type == "date"]
-        datetime_fields = [f for f in columns if fields_[f].type == "datetime"]
+        present = set(defaults).union(*rows)
+        date_fields = [f for f in columns if fields_[f].type == "date" and f in present]
+        datetime_fields = [f for f in columns if fields_[f].type == "datetime" and f in present]
+        selections = {fname: values for fname, values in selections.items() if fname in present}
         required = [f for f in columns if fields_[f].required and fields_[f].compute is None
                     and f != "name"]
         labels = {fname: fields_[fname]._description_string(env) for fname in columns}
+        extension_fields = [
+            fname for fname in ("extension_requested_days", "extension_days") if fname in present
+        ]
         errors = []
         prepared = []
         for index, raw in enumerate(rows, 1):
@@ -1023,31 +1030,34 @@ class GovCase(models.Model):
             row.update(raw)
             problems = []
             for fname in required:
-                if row.get(fname) in (None, False, ""):
+                if not row.get(fname):
                     problems.append(env._("%(field)s is required.", field=labels[fname]))
             for fname, values in selections.items():
-                if row.get(fname) and row[fname] not in values:
+                value = row.get(fname)
+                if value and value not in values:
                     problems.append(env._(
                         "%(value)s is not a valid value of %(field)s.",
-                        value=row[fname], field=labels[fname],
+                        value=value, field=labels[fname],
                     ))
             for fname in date_fields:
-                if row.get(fname):
-                    row[fname] = to_date(row[fname])
+                value = row.get(fname)
+                if value and type(value) is not date:
+                    row[fname] = to_date(value)
             for fname in datetime_fields:
-                if row.get(fname):
-                    row[fname] = to_datetime(row[fname])
+                value = row.get(fname)
+                if value and type(value) is not datetime:
+                    row[fname] = to_datetime(value)
             item = items.get(row.get("item_id"))
             if row.get("item_id") and not item:
                 problems.append(env._("The approval item does not exist."))
-            elif item and item.state != "active":
-                problems.append(self._gov_item_inactive_message(item))
+            elif item and not item[0]:
+                problems.append(self._gov_item_inactive_message(item[3]))
             problems += filter(None, [
                 self._gov_identity_problem(row, today), self._gov_contact_problem(row),
             ])
-            limit = limits[bool(item and item.is_joint_handling)]
-            for fname in ("extension_requested_days", "extension_days"):
+            for fname in extension_fields:
                 days = row.get(fname) or 0
+                limit = limits[bool(item and item[2])]
                 if days < 0 or days > limit:
                     problems.append(env._(
                         "An extension is at most %(limit)s working days for this item.",
@@ -1059,7 +1069,7 @@ class GovCase(models.Model):
                                     problems=" ".join(problems)))
                 continue
             if not row.get("department_id"):
-                row["department_id"] = item.department_id.id
+                row["department_id"] = item[1]
             prepared.append(row)
         if errors:
             raise ValidationError(env._(
@@ -1138,11 +1148,11 @@ class GovCase(models.Model):
         mark their months for the monthly statistics."""
         env = self.env
         fields_ = self._fields
+        present = set().union(*rows)
         columns = [
             fname for fname, field in fields_.items()
             if field.store and field.column_type and fname != "id"
-            and fname not in models.LOG_ACCESS_COLUMNS
-            and any(fname in row for row in rows)
+            and fname not in models.LOG_ACCESS_COLUMNS and fname in present
         ]
         now = env.cr.now()
         arrays = []
