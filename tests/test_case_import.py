@@ -1,14 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import re
+import threading
+import time
+from contextlib import closing
 from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.modules.registry import Registry
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.sql_db import db_connect
+from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tools import mute_logger
 
 from ..models.gov_settings import param_key
-from .common import VALID_USCC, GovCaseCase
+from .common import VALID_ID_NUMBER, VALID_USCC, GovCaseCase
 
 # 2026-03-02 is a Monday; March 2026 has no holiday. 10:00 in Shanghai.
 MONDAY = "2026-03-02 02:00:00"
@@ -197,3 +205,118 @@ class TestCaseImport(GovCaseCase):
                 counts[size] = self.env.cr.sql_log_count - before
                 self.assertEqual(len(cases), size)
         self.assertEqual(counts[10], counts[200], counts)
+
+
+@tagged("post_install", "-at_install")
+class TestCaseImportConcurrency(BaseCase):
+    """An import and a form creation at the same moment, each in its own
+    transaction on its own connection: the counter row serialises them, no
+    number is given twice. The test commits its data and deletes it after."""
+
+    def setUp(self):
+        super().setUp()
+        self.dbname = get_db_name()
+        # the threads must not ask for the registry: the test runner holds its lock
+        self.registry = Registry(self.dbname)
+        with closing(self._cursor()) as cr:
+            env = self._env(cr)
+            department = env["hr.department"].create({"name": "GscImport Concurrency"})
+            self.item_id = env["gov.approval.item"].create({
+                "name": "GscImport Concurrency Item", "department_id": department.id,
+                "item_type": "licensing", "statutory_days": 20, "promised_days": 10,
+                "state": "active",
+                "material_ids": [(0, 0, {"name": "GscImport Form", "requirement": "required"})],
+            }).id
+            self.department_id = department.id
+            cr.commit()
+        self.addCleanup(self._cleanup)
+
+    def _cursor(self):
+        return db_connect(self.dbname).cursor()
+
+    def _env(self, cr):
+        if cr.transaction is None:
+            cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def _cleanup(self):
+        # cases and items are never deleted by the application: by SQL
+        with closing(self._cursor()) as cr:
+            cr.execute("DELETE FROM gov_stat_monthly_dirty")
+            cr.execute("DELETE FROM gov_case_material WHERE case_id IN "
+                       "(SELECT id FROM gov_case WHERE item_id = %s)", [self.item_id])
+            cr.execute("DELETE FROM mail_message WHERE model = 'gov.case' AND res_id IN "
+                       "(SELECT id FROM gov_case WHERE item_id = %s)", [self.item_id])
+            cr.execute("DELETE FROM mail_followers WHERE res_model = 'gov.case' AND res_id IN "
+                       "(SELECT id FROM gov_case WHERE item_id = %s)", [self.item_id])
+            cr.execute("DELETE FROM gov_case WHERE item_id = %s", [self.item_id])
+            cr.execute("DELETE FROM gov_approval_material WHERE item_id = %s", [self.item_id])
+            cr.execute("DELETE FROM gov_approval_item_change WHERE item_id = %s", [self.item_id])
+            cr.execute("DELETE FROM mail_message WHERE model = 'gov.approval.item' AND res_id = %s",
+                       [self.item_id])
+            cr.execute("DELETE FROM gov_approval_item WHERE id = %s", [self.item_id])
+            cr.execute("DELETE FROM hr_department WHERE id = %s", [self.department_id])
+            cr.commit()
+
+    def _vals(self, name):
+        return {"item_id": self.item_id, "applicant_name": name,
+                "applicant_id_number": VALID_ID_NUMBER, "contact_phone": "13800138000"}
+
+    def test_import_and_create_at_once(self):
+        imported, created_started = threading.Event(), threading.Event()
+        names, errors = {}, []
+
+        def run_import():
+            try:
+                with closing(self._cursor()) as cr:
+                    env = self._env(cr)
+                    cases = env["gov.case"]._gov_import_cases(
+                        [self._vals(f"GscImport {i}") for i in range(50)]
+                    )
+                    names["import"] = cases.mapped("name")
+                    imported.set()
+                    # the form creation is waiting for the counter row now
+                    created_started.wait(timeout=60)
+                    time.sleep(0.5)
+                    cr.commit()
+            except Exception as exc:  # noqa: BLE001 -- reported by the test
+                errors.append(exc)
+                imported.set()
+
+        def run_create():
+            try:
+                imported.wait(timeout=60)
+                with closing(self._cursor()) as cr:
+                    env = self._env(cr)
+                    created_started.set()
+                    # as Odoo runs a request again after a concurrency failure
+                    for _attempt in range(MAX_TRIES_ON_CONCURRENCY_FAILURE):
+                        try:
+                            names["create"] = env["gov.case"].create(
+                                self._vals("GscImport form")).name
+                            cr.commit()
+                            break
+                        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                            cr.rollback()
+                            env.invalidate_all()
+                            names["retried"] = True
+            except Exception as exc:  # noqa: BLE001 -- reported by the test
+                errors.append(exc)
+                created_started.set()
+
+        threads = [threading.Thread(target=run_import), threading.Thread(target=run_create)]
+        with mute_logger("odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(errors)
+        # the form waited for the import's transaction, then ran again
+        self.assertTrue(names.get("retried"))
+        all_names = names["import"] + [names["create"]]
+        self.assertEqual(len(set(all_names)), 51)
+        self.assertGreater(names["create"], max(names["import"]))
+        with closing(self._cursor()) as cr:
+            cr.execute("SELECT count(*), count(DISTINCT name) FROM gov_case WHERE item_id = %s",
+                       [self.item_id])
+            self.assertEqual(cr.fetchone(), (51, 51))
