@@ -113,6 +113,7 @@
         "views/gov_case_views.xml",
         "data/gov_complaint_website_menu_data.xml",
         "views/website_layout_templates.xml",
+        "views/website_blog_templates.xml",
         "views/website_home_templates.xml",
         "reports/report_layout_templates.xml",
         "views/gov_stat_monthly_views.xml",

@@ -9,9 +9,11 @@ The number of cases is 20,000 by default; set GSC_BENCH_CASES to change it,
 e.g. GSC_BENCH_CASES=1000000 for the full-size run (one repetition above
 100,000 cases).
 
-Measures the batch intake path ``gov.case._gov_import_cases(rows)`` (case
-numbers reserved in one statement per batch, one ``create`` per batch for the
-cases and one for their material lines, no tracking nor chatter) against a raw
+Measures the batch intake path ``gov.case._gov_import_cases(rows)`` (rows
+checked in one Python pass, case numbers reserved in one statement, per batch
+one ``INSERT ... SELECT FROM unnest`` for the cases with their computed columns
+and one ``INSERT ... SELECT`` for their material lines, no tracking nor
+chatter) against a raw
 multi-row INSERT of the same rows -- the cases and their four material lines
 each -- into twin tables (same columns and indexes). Goal: at least 25 % of
 the raw rate. Each figure is the median of 3 repetitions.

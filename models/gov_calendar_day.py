@@ -192,6 +192,24 @@ class GovCalendarDay(models.Model):
         ]
 
     @api.model
+    def working_days_between_batch(self, requests):
+        """:meth:`working_days_between` without pauses for many
+        ``(date_from, date_to)`` pairs at once: one sorted list of working
+        days spanning every request, two bisections per request. Returns the
+        counts in the same order."""
+        to_date = fields.Date.to_date
+        pairs = [(to_date(date_from), to_date(date_to)) for date_from, date_to in requests]
+        if not pairs:
+            return []
+        first = min(min(pair) for pair in pairs)
+        last = max(max(pair) for pair in pairs)
+        days = self._working_days_list(first, last)
+        return [
+            bisect_right(days, date_to) - bisect_right(days, date_from)
+            for date_from, date_to in pairs
+        ]
+
+    @api.model
     def working_days_between(self, date_from, date_to, pauses=None):
         """Count the working days after ``date_from`` up to ``date_to`` included.
 

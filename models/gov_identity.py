@@ -10,6 +10,7 @@
 """
 import datetime
 import re
+from operator import mul
 
 _ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -18,12 +19,14 @@ _ID_CHECK = "10X98765432"
 
 def normalize_id_number(value):
     """Upper-case form of an identity number with blanks removed."""
+    if value and value.isalnum():  # nothing to remove (the usual case)
+        return value.upper()
     return re.sub(r"\s+", "", value or "").upper()
 
 
 def id_number_check_char(body):
     """Check character of the 17 first digits of an identity number."""
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(map(mul, map(int, body[:17]), _ID_WEIGHTS)) % 11]
 
 
 def is_valid_id_number(value, today=None):

@@ -40,7 +40,9 @@ from . import test_website_front
 from . import test_browser_clickbot
 from . import test_browser_tours
 from . import test_browser_accessibility
+from . import test_browser_mobile
 from . import test_query_plans
 from . import test_stat_monthly
 from . import test_case_website
 from . import test_case_reporting
+from . import test_case_import

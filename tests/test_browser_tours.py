@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The main flows in Chromium (tours of static/tests/tours): a citizen asks a
-question on /consultation and follows it with its query code, a citizen rates
+question on /consultation and follows it with its query code, a citizen
+applies online for an item and follows the case on /cases/track, a citizen rates
 the service from the QR link of a served ticket, a clerk answers a
 consultation and records a decision on an approval item."""
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -90,3 +91,34 @@ class TestBrowserTours(HttpCase):
         change = self.env["gov.approval.item.change"].search([("item_id", "=", item.id)])
         self.assertIn("suspended", change.mapped("change_type"))
         self.assertIn("GscTour Decision No. 7 of 2026", change.mapped("decision_ref"))
+
+    def test_case_apply_online_and_track(self):
+        item = self.env["gov.approval.item"].create({
+            "name": "GscTour Shop Sign Permit", "department_id": self.department.id,
+            "item_type": "licensing", "statutory_days": 20, "promised_days": 10,
+            "online_available": True,
+            "material_ids": [
+                (0, 0, {"name": "GscTour Application Form", "requirement": "required"}),
+                (0, 0, {"name": "GscTour Sign Drawing", "requirement": "required"}),
+                (0, 0, {"name": "GscTour Photos", "requirement": "optional"}),
+            ],
+        })
+        item.apply_decision("added", "GscTour Decision No. 2 (2026)", "2026-01-05")
+        item.is_published = True
+        portal = new_test_user(
+            self.env, "gsc_tour_citizen", groups="base.group_portal", name="GscTour Citizen",
+        )
+        self.start_tour(item.website_url, "gov_case_apply_and_track", login=portal.login)
+        case = self.env["gov.case"].sudo().search([("item_id", "=", item.id)])
+        self.assertEqual(len(case), 1)
+        self.assertEqual(case.partner_id, portal.partner_id)
+        self.assertEqual(case.channel, "online")
+        self.assertEqual(case.state, "submitted")
+        self.assertEqual(case.applicant_name, "GscTour Applicant")
+        self.assertEqual(case.applicant_id_number, "11010519491231002X")
+        self.assertEqual(case.contact_phone, "13812340021")
+        required = case.material_line_ids.filtered(lambda line: line.requirement == "required")
+        self.assertEqual(set(required.mapped("state")), {"received"})
+        self.assertTrue(all(line.attachment_ids for line in required))
+        optional = case.material_line_ids - required
+        self.assertEqual(optional.mapped("state"), ["missing"])
