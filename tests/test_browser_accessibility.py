@@ -154,6 +154,7 @@ class TestBrowserAccessibility(HttpCase):
                 "gov.intermediary.year.score"].sudo().search(
                     [("state", "=", "published")], order="year desc", limit=1).mapped("year")],
             "/blog",
+            "/news",
             f"/blog/{slug(self.blog_post.blog_id)}",
             f"/blog/{slug(self.blog_post.blog_id)}/{slug(self.blog_post)}",
         ]
