@@ -113,6 +113,9 @@ class GovNotification(models.Model):
     )
     skip_reason = fields.Selection(SKIP_REASON_SELECTION, readonly=True)
     attempts = fields.Integer(readonly=True)
+    date_queued = fields.Datetime(
+        string="Queued On", index=True, readonly=True, default=fields.Datetime.now,
+    )
     date_next = fields.Datetime(
         string="Next Attempt", index=True, readonly=True, default=fields.Datetime.now,
     )
@@ -171,6 +174,7 @@ class GovNotification(models.Model):
                 "subject": subject,
                 "body": body,
                 "urgent": template.urgent,
+                "date_queued": now,
                 "date_next": now,
             }
             channels = []
@@ -301,11 +305,13 @@ class GovNotification(models.Model):
         """Send each queued notification; a failure is recorded on its
         notification and never stops the others."""
         for notification in self.sudo():
+            # what the failed attempt wrote is rolled back with its savepoint
+            attempts = notification.attempts + 1
             try:
                 with self.env.cr.savepoint():
                     notification._gov_send_one()
             except GatewayError as error:
-                notification._gov_attempt_failed(str(error), retry=error.retry)
+                notification._gov_attempt_failed(str(error), attempts, retry=error.retry)
             except Exception as error:  # noqa: BLE001 -- the job goes on
                 _logger.exception(
                     "Notification %s (%s) could not be sent", notification.id,
@@ -313,6 +319,7 @@ class GovNotification(models.Model):
                 )
                 notification._gov_attempt_failed(
                     self.env._("Unexpected error: %(error)s", error=type(error).__name__),
+                    attempts,
                 )
         return True
 
@@ -363,11 +370,10 @@ class GovNotification(models.Model):
             )
         self.write({"state": "sent", "date_sent": now, "last_error": False})
 
-    def _gov_attempt_failed(self, error, retry=True):
-        """Record a failed attempt: retried later (delay doubling at each
-        attempt) until the last attempt, then failed."""
+    def _gov_attempt_failed(self, error, attempts, retry=True):
+        """Record the failed attempt number ``attempts``: retried later (delay
+        doubling at each attempt) until the last attempt, then failed."""
         self.ensure_one()
-        attempts = max(self.attempts, 1)
         max_attempts = get_setting(self.env, "notify_max_attempts")
         vals = {"attempts": attempts, "last_error": (error or "")[:250]}
         if retry and attempts < max_attempts:
@@ -475,7 +481,7 @@ class GovNotification(models.Model):
             (n.res_model, n.res_id)
             for n in self.sudo().search([
                 ("template_id", "=", template.id),
-                ("create_date", ">=", start), ("create_date", "<", end),
+                ("date_queued", ">=", start), ("date_queued", "<", end),
             ])
         }
         count = 0
