@@ -256,7 +256,7 @@ class GovNotification(models.Model):
         values = {"record_name": record.display_name}
         if "date_deadline" in record._fields and record.date_deadline:
             values["deadline"] = format_date(self.env, record.date_deadline)
-        model = self.env["ir.model"]._get(record._name)
+        model = self.env["ir.model"].sudo()._get(record._name)
         values["model_name"] = model.name
         if hasattr(record, "_gov_notification_values"):
             values.update(record._gov_notification_values(key))
