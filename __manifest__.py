@@ -55,6 +55,7 @@
         "views/gov_notification_views.xml",
         "views/gov_notification_template_views.xml",
         "views/gov_sms_provider_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/gov_service_center_menus.xml",
         "views/gov_notification_menus.xml",
