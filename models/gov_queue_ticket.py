@@ -35,7 +35,8 @@ class GovQueueTicket(models.Model):
     citizens: green channel) are called before the others. A transfer to
     another zone or item puts the ticket back in the queue with its original
     time, so the wait is counted from the first ticket. A ticket holds no
-    personal data of the citizen.
+    personal data of the citizen but, when they leave one to be told that
+    their number is next, a mobile number only system administrators read.
 
     Tickets change only through the action methods (window console): plain
     users have no write access; the methods check that the caller runs the

@@ -6,7 +6,7 @@ import requests
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.gov_notification import mask_phone
@@ -505,3 +505,22 @@ class TestNotificationQueue(GovQueueCase):
             self.assertEqual(Notification.search_count([("template_key", "=", "queue_next")]), 1)
             Notification._cron_send()
             self.assertEqual(notes.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestNotificationHallPage(HttpCase):
+    def test_ticket_page_takes_an_optional_mobile(self):
+        zone = self.env["gov.hall.zone"].create({"name": "Notice Zone", "code": "NZ", "ticket_prefix": "N"})
+        page = self.url_open("/hall/ticket")
+        marker = 'name="csrf_token" value="'
+        start = page.text.index(marker) + len(marker)
+        token = page.text[start:page.text.index('"', start)]
+        self.assertIn('name="phone"', page.text)
+        for phone in (PHONE, "1380013800x", ""):  # 3 tickets: the limit of a plain device
+            response = self.url_open("/hall/ticket", data={
+                "csrf_token": token, "zone": str(zone.id), "priority": "normal", "phone": phone,
+            })
+            self.assertEqual(response.status_code, 200)
+        tickets = self.env["gov.queue.ticket"].sudo().search([("zone_id", "=", zone.id)], order="id")
+        self.assertEqual(tickets.mapped("notify_phone"), [PHONE, False, False])
+        self.assertNotIn(PHONE, response.text)
