@@ -129,9 +129,14 @@ class TestNotification(NotificationCase):
 
     def test_daily_cap(self):
         self._set("notify_sms_daily_cap", 2)
+        Model = type(self.Notification)
         with freeze_time(DAY):
             cases = self._new_case() | self._new_case() | self._new_case()
-            cases.action_submit()
+            # one create for the whole batch
+            with patch.object(Model, "create", autospec=True, side_effect=Model.create) as create:
+                cases.action_submit()
+            self.assertEqual(create.call_count, 1)
+            self.assertEqual(len(create.call_args.args[1]), 3)
             self.assertEqual(self.Notification._cron_send(), 3)
         notes = self._notes("case_received", cases)
         self.assertEqual(sorted(notes.mapped("state")), ["sent", "sent", "skipped"])
