@@ -16,6 +16,7 @@ from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.gov_consultation import MOBILE_RE
 from ..models.gov_form_submission import NOT_FORM_KEYS
 from ..models.gov_hall_kiosk import KIOSK_COOKIE
 from ..models.gov_settings import get_setting
@@ -102,9 +103,13 @@ class GovHallController(http.Controller):
             if refusal is not None:
                 return refusal
         try:
-            ticket = request.env["gov.queue.ticket"].sudo().create(
-                {"zone_id": zone.id, "priority": priority, "kiosk_id": kiosk.id or False}
-            )
+            phone = kwargs.get("phone")
+            phone = phone.strip() if isinstance(phone, str) else ""
+            ticket = request.env["gov.queue.ticket"].sudo().create({
+                "zone_id": zone.id, "priority": priority, "kiosk_id": kiosk.id or False,
+                # a mobile number to text when the number is next; anything else is ignored
+                "notify_phone": phone if MOBILE_RE.match(phone) else False,
+            })
         except UserError:  # daily limit reached
             return FormGuard.error_response(
                 429, request.env._("No more tickets can be given in this zone today.")

@@ -67,3 +67,7 @@ from . import ir_http
 from . import mail_thread
 from . import gov_stat_monthly_dirty
 from . import gov_stat_monthly
+from . import res_partner
+from . import gov_notification_template
+from . import gov_sms_provider
+from . import gov_notification

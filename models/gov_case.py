@@ -1192,6 +1192,7 @@ class GovCase(models.Model):
         self._set_workflow({"state": "submitted", "date_received": fields.Datetime.now()})
         for case in self:
             case.message_post(body=self.env._("Application received."), subtype_xmlid="mail.mt_note")
+        self.env["gov.notification"]._gov_notify("case_received", self)
         return True
 
     def action_dispatch(self, department=None, user=None):
@@ -1247,6 +1248,7 @@ class GovCase(models.Model):
                 number=case.notice_supplement_no,
                 materials="; ".join(missing.mapped("name")),
             ))
+        self.env["gov.notification"]._gov_notify("case_supplement", self)
         return True
 
     def action_supplement_received(self):
@@ -1307,6 +1309,7 @@ class GovCase(models.Model):
                     number=case.notice_acceptance_no, deadline=case.date_deadline,
                 )
             case._notify_applicant(body)
+        self.env["gov.notification"]._gov_notify("case_accepted", self)
 
     def _create_steps(self):
         Step = self.env["gov.case.step"].sudo()
@@ -1384,6 +1387,9 @@ class GovCase(models.Model):
                 "date_decided": today,
                 "notice_decision_no": self._gov_notice_number("decision"),
             })
+        self.env["gov.notification"]._gov_notify(
+            "case_ready_pickup" if state == "approved" else "case_decided", self
+        )
 
     def action_approve(self):
         """Grant the licence (准予许可)."""
@@ -1426,6 +1432,7 @@ class GovCase(models.Model):
                 "The decision of case %(case)s was delivered.", case=case.name
             ))
             case._after_delivery()
+        self.env["gov.notification"]._gov_notify("case_delivered", self)
         return True
 
     def action_withdraw(self):
@@ -1653,35 +1660,31 @@ class GovCase(models.Model):
         return f"{self.get_base_url()}/service-rating?case={token}"
 
     def _after_delivery(self):
-        """Invite the applicant to rate the case: a message to the portal
-        applicant and an email to the contact address."""
-        for case in self.sudo():
-            url = case._gov_rating_url()
-            if not url:
-                continue
-            body = Markup(
-                "<p>%s</p><p><a href=\"%s\">%s</a></p>"
-            ) % (
-                self.env._(
-                    "Case %(case)s is complete. Please rate our service: each case can be "
-                    "rated once.", case=case.name,
-                ),
-                url,
-                self.env._("Rate this case"),
-            )
-            if case.partner_id:
-                case.message_post(
-                    body=body, partner_ids=case.partner_id.ids, message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
-            email = (case.contact_email or "").strip()
-            if email and email.lower() != (case.partner_id.email or "").strip().lower():
-                self.env["mail.mail"].sudo().create({
-                    "subject": self.env._("Rate case %(case)s", case=case.name),
-                    "body_html": body,
-                    "email_to": email,
-                    "model": case._name,
-                    "res_id": case.id,
-                    "auto_delete": True,
-                })
+        """Invite the applicant to rate the case (portal message, e-mail and
+        text message through the notification service)."""
+        cases = self.filtered(lambda case: case.state == "delivered")
+        self.env["gov.notification"]._gov_notify("rating_invitation", cases)
         return True
+
+    def _gov_notification_values(self, key):
+        """Placeholder values of the notification templates about this case."""
+        self.ensure_one()
+        decisions = dict(self._fields["decision_result"]._description_selection(self.env))
+        values = {
+            "case_number": self.name,
+            "item": self.item_id.name,
+            "deadline": format_date(self.env, self.date_deadline) if self.date_deadline else "",
+            "notice_number": (
+                self.notice_supplement_no if key == "case_supplement"
+                else self.notice_acceptance_no
+            ) or "",
+            "missing_materials": "; ".join(self.material_line_ids.filtered(
+                lambda line: line.state == "missing").mapped("name")),
+            "decision": decisions.get(self.decision_result, ""),
+            "decision_number": self.notice_decision_no or "",
+            "track_url": f"{self.get_base_url()}/cases/track",
+            "center_hours": get_setting(self.env, "center_hours") or "",
+        }
+        if key in ("rating_invitation", "rating_reminder"):
+            values["rating_url"] = self._gov_rating_url() or ""
+        return values

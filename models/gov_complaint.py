@@ -198,7 +198,17 @@ class GovComplaint(models.Model):
                     )
                 )
         self.write({"state": "replied", "date_replied": center_today(self.env)})
+        self.env["gov.notification"]._gov_notify("complaint_replied", self)
         return True
+
+    def _gov_notification_values(self, key):
+        """Placeholder values of the notification templates about this complaint."""
+        self.ensure_one()
+        return {
+            "subject": self.name,
+            "query_code": self.query_code or "",
+            "track_url": f"{self.get_base_url()}/complaint/track",
+        }
 
     def _public_track_values(self):
         """What the complainant sees on /complaint/track: status, dates and

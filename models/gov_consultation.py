@@ -474,6 +474,18 @@ class GovConsultation(models.Model):
             }
         )
         self.activity_unlink(["mail.mail_activity_data_todo"])
+        for key, kind in (("consultation_answered", "consultation"), ("letter_answered", "mailbox")):
+            self.env["gov.notification"]._gov_notify(key, self.filtered(lambda r: r.kind == kind))
+
+    def _gov_notification_values(self, key):
+        """Placeholder values of the notification templates about this request."""
+        self.ensure_one()
+        return {
+            "subject": self.name,
+            "query_code": self.query_code or "",
+            "track_url": f"{self.get_base_url()}/consultation/track",
+            "leader": self.leader_id.name or "",
+        }
 
     def action_close(self):
         for record in self:

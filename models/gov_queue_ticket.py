@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gov_center_time import center_today, center_tz, to_utc
+from .gov_notification import mask_phone
 from .gov_stat_source_mixin import StatSource
 
 STATE_SELECTION = [
@@ -34,7 +35,8 @@ class GovQueueTicket(models.Model):
     citizens: green channel) are called before the others. A transfer to
     another zone or item puts the ticket back in the queue with its original
     time, so the wait is counted from the first ticket. A ticket holds no
-    personal data of the citizen.
+    personal data of the citizen but, when they leave one to be told that
+    their number is next, a mobile number only system administrators read.
 
     Tickets change only through the action methods (window console): plain
     users have no write access; the methods check that the caller runs the
@@ -91,6 +93,16 @@ class GovQueueTicket(models.Model):
         default=lambda self: uuid.uuid4().hex, groups="gov_service_center.group_gov_admin",
     )
     rating_url = fields.Char(compute="_compute_rating_url", groups="gov_service_center.group_gov_admin")
+    # optional: the citizen leaves a mobile number to be told when their turn
+    # comes; read by system administrators only, shown masked to the others
+    notify_phone = fields.Char(
+        string="Phone for Notice", groups="base.group_system", copy=False,
+        help="Mobile number to which 'your number is next' is sent.",
+    )
+    notify_phone_masked = fields.Char(
+        string="Phone", compute="_compute_notify_phone_masked",
+    )
+    next_notified = fields.Boolean(string="Told Next", readonly=True, copy=False)
 
     _sql_constraints = [
         ("number_unique", "unique(zone_id, date, sequence_number)",
@@ -257,6 +269,7 @@ class GovQueueTicket(models.Model):
             raise UserError(self.env._("Nobody is waiting for window %(window)s.", window=window.display_name))
         ticket = self.browse(row[0])
         ticket.sudo()._gov_call(window, self.env.user.employee_id)
+        ticket.sudo()._gov_notify_next()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -264,6 +277,27 @@ class GovQueueTicket(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _gov_notify_next(self):
+        """Tell the holder of the next waiting ticket of the zone that their
+        number is next, when they left a phone number (once per ticket)."""
+        self.ensure_one()
+        following = self.sudo().search([
+            ("state", "=", "waiting"), ("zone_id", "=", self.zone_id.id), ("date", "=", self.date),
+        ], order="is_priority desc, taken_at, id", limit=1)
+        if following.notify_phone and not following.next_notified:
+            following.next_notified = True
+            self.env["gov.notification"]._gov_notify("queue_next", following)
+
+    def _gov_notification_contacts(self):
+        return {"phone": self.sudo().notify_phone or ""}
+
+    def _gov_notification_values(self, key):
+        return {"ticket_number": self.name, "zone": self.zone_id.name}
+
+    def _compute_notify_phone_masked(self):
+        for ticket in self:
+            ticket.notify_phone_masked = mask_phone(ticket.sudo().notify_phone)
 
     def action_console_call_next(self):
         """*Call Next* button of the window console (kanban and list views):

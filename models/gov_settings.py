@@ -146,6 +146,22 @@ DECLARATIONS = [
             "Priority Tickets per Address per 10 Minutes",
             "Green-channel tickets a device that is not a registered kiosk may take in 10 minutes.",
             "forms"),
+    # notifications (SMS, e-mail and portal messages to citizens and staff)
+    Setting("notify_sms_daily_cap", "int", 5, 0, 1000, "SMS per Phone per Day",
+            "At most this many text messages are sent to one phone number each day of "
+            "the center; further ones are skipped. 0: no limit.", "notification"),
+    Setting("notify_quiet_start", "float", 21.0, 0.0, 24.0, "Quiet Hours From",
+            "From this hour of the center, non-urgent text messages wait for the end of "
+            "the quiet hours.", "notification"),
+    Setting("notify_quiet_end", "float", 8.0, 0.0, 24.0, "Quiet Hours Until",
+            "Hour of the center at which the quiet hours end. Equal to the start: no "
+            "quiet hours.", "notification"),
+    Setting("notify_max_attempts", "int", 5, 1, 50, "Sending Attempts",
+            "Attempts to send a message through the gateway before it is marked failed.",
+            "notification"),
+    Setting("notify_backoff_minutes", "int", 5, 1, 1440, "Retry Delay (minutes)",
+            "Delay before the first retry; it doubles at each further attempt.",
+            "notification"),
     # website identity (the center's name, logo, address and hotline are those of the company)
     Setting("center_hours", "char", "", label="Opening Hours",
             help="Opening hours of the hall, shown in the header, the footer, the home page "

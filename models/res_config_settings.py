@@ -90,6 +90,12 @@ class ResConfigSettings(models.TransientModel):
     gov_form_scope_ip_per_day = fields.Integer(**_setting("form_scope_ip_per_day"))
     gov_hall_ticket_ip_limit = fields.Integer(**_setting("hall_ticket_ip_limit"))
     gov_hall_ticket_ip_priority_limit = fields.Integer(**_setting("hall_ticket_ip_priority_limit"))
+    # Notifications
+    gov_notify_sms_daily_cap = fields.Integer(**_setting("notify_sms_daily_cap"))
+    gov_notify_quiet_start = fields.Float(**_setting("notify_quiet_start"))
+    gov_notify_quiet_end = fields.Float(**_setting("notify_quiet_end"))
+    gov_notify_max_attempts = fields.Integer(**_setting("notify_max_attempts"))
+    gov_notify_backoff_minutes = fields.Integer(**_setting("notify_backoff_minutes"))
     # Website identity
     gov_center_hours = fields.Char(**_setting("center_hours"))
     gov_complaint_phone = fields.Char(**_setting("complaint_phone"))

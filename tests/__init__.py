@@ -46,3 +46,4 @@ from . import test_stat_monthly
 from . import test_case_website
 from . import test_case_reporting
 from . import test_case_import
+from . import test_notification
