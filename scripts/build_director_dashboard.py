@@ -47,7 +47,7 @@ MONTHLY = {
     "3": ("好差评（月度统计）", "rating", ["rating_count", "rating_bad_count"]),
     "4": ("咨询与来信（月度统计）", "consultation",
           ["consultation_count", "consultation_answered_count"]),
-    "5": ("排队取号（月度统计）", "queue", ["ticket_count", "ticket_called_count"]),
+    "5": ("排队取号（月度统计）", "queue", ["ticket_count"]),
 }
 
 
@@ -104,33 +104,33 @@ LAST_TREND = TREND_HEADER_ROW + MONTHS
 THIS_MONTH = f"A{LAST_TREND}"
 # (label, formula, format key): B column of the tiles' figures, rows 2..
 TILES = [
-    ("在办事项", overview("active_items"), "int"),
-    ("今日受理办件", overview("cases_received_today"), "int"),
-    ("本月受理办件", f"=C{LAST_TREND}", "int"),
+    ("有效审批事项", overview("active_items"), "int"),
+    ("今日收件", overview("cases_received_today"), "int"),
+    ("本月收件", f"=C{LAST_TREND}", "int"),
     ("本月按时办结率", f'={overview("cases_on_time_rate_month")[1:]}/100', "pct"),
     ("超期办件", overview("cases_overdue"), "int"),
-    ("今日取号人数", overview("visitors_today"), "int"),
+    ("今日办事人数（取号）", overview("visitors_today"), "int"),
     ("今日平均等候（分钟）", overview("average_wait_today"), "dec"),
-    ("今年咨询与来信", overview("consultations_this_year"), "int"),
-    ("今年已答复", overview("consultations_resolved_this_year"), "int"),
-    ("今年答复率", "=IFERROR(B10/B9,0)", "pct"),
+    ("本年收到咨询和来信", overview("consultations_this_year"), "int"),
+    ("本年已处理咨询和来信", overview("consultations_resolved_this_year"), "int"),
+    ("本年咨询和来信处理率", "=IFERROR(B10/B9,0)", "pct"),
     ("满意率（近12个月）", f'={overview("satisfaction_rate")[1:]}/100', "pct"),
-    ("差评整改中", overview("bad_ratings_open"), "int"),
-    ("本月评价数", overview("ratings_this_month"), "int"),
-    ("备案中介机构", overview("filed_intermediaries"), "int"),
-    ("中介机构不足3家的服务类型", overview("short_service_types"), "int"),
+    ("整改中的差评", overview("bad_ratings_open"), "int"),
+    ("本月好差评", overview("ratings_this_month"), "int"),
+    ("已备案中介服务机构", overview("filed_intermediaries"), "int"),
+    ("机构不足的中介服务类型", overview("short_service_types"), "int"),
 ]
 TREND_COLUMNS = [
     # column, header, formula of row r (month in A{r}), format
-    ("C", "受理办件", lambda r: monthly(2, "case_count", f"A{r}"), "int"),
-    ("D", "办结办件", lambda r: monthly(2, "case_decided_count", f"A{r}"), "int"),
+    ("C", "收件", lambda r: monthly(2, "case_count", f"A{r}"), "int"),
+    ("D", "办结", lambda r: monthly(2, "case_decided_count", f"A{r}"), "int"),
     ("E", "按时办结", lambda r: monthly(2, "case_on_time_count", f"A{r}"), "int"),
-    ("F", "评价数", lambda r: monthly(3, "rating_count", f"A{r}"), "int"),
+    ("F", "好差评", lambda r: monthly(3, "rating_count", f"A{r}"), "int"),
     ("G", "差评数", lambda r: monthly(3, "rating_bad_count", f"A{r}"), "int"),
     ("H", "满意率", lambda r: f'=IF(F{r}>0,(F{r}-G{r})/F{r},"")', "pct"),
-    ("I", "咨询与来信", lambda r: monthly(4, "consultation_count", f"A{r}"), "int"),
-    ("J", "已答复", lambda r: monthly(4, "consultation_answered_count", f"A{r}"), "int"),
-    ("K", "取号人数", lambda r: monthly(5, "ticket_count", f"A{r}"), "int"),
+    ("I", "收到咨询和来信", lambda r: monthly(4, "consultation_count", f"A{r}"), "int"),
+    ("J", "已处理", lambda r: monthly(4, "consultation_answered_count", f"A{r}"), "int"),
+    ("K", "办事人数（取号）", lambda r: monthly(5, "ticket_count", f"A{r}"), "int"),
 ]
 FORMATS = {"int": "#,##0", "pct": "0.0%", "dec": "0.0", "date": "yyyy-mm-dd"}
 FORMAT_IDS = {key: str(index) for index, key in enumerate(FORMATS, start=1)}
@@ -225,8 +225,8 @@ def dashboard_sheet():
     sizes = row_sizes()
     cells = {
         "A1": {"content": "政务服务中心 · 领导驾驶舱"},
-        "A2": {"content": "今日与本月数字来自中心概况（每次打开时计算）；月度趋势来自月度统计"
-                          "（gov.stat.monthly，按月汇总存储）。"},
+        "A2": {"content": "今日、本月与在办数字来自中心概况，每次打开时计算；"
+                          "月度趋势与本月收件来自按月汇总存储的月度统计。"},
     }
     styles = {"A1": 1, "A2": 3}
     borders = {}
@@ -282,12 +282,12 @@ def dashboard_sheet():
 
     right = CHART_W + GAP
     figures += [
-        chart("gov_chart_cases", 0, top, "bar", "办件：受理与办结", ["C", "D"]),
+        chart("gov_chart_cases", 0, top, "bar", "办件：收件与办结", ["C", "D"]),
         chart("gov_chart_satisfaction", right, top, "line", "好差评满意率", ["H"],
               labelsAsText=True, cumulative=False, fillArea=False),
         chart("gov_chart_consultations", 0, top + CHART_H + GAP, "bar",
-              "咨询与来信：受理与答复", ["I", "J"]),
-        chart("gov_chart_visitors", right, top + CHART_H + GAP, "bar", "大厅取号人数", ["K"]),
+              "咨询和来信：收到与处理", ["I", "J"]),
+        chart("gov_chart_visitors", right, top + CHART_H + GAP, "bar", "大厅办事人数（取号）", ["K"]),
     ]
     assert first == header + 1
     # red and yellow cards of the month by department: kept for a later data source
