@@ -184,6 +184,7 @@ def measure(args, db):
         figures["tiles"] = timed(load_tiles, args.calls)
         figures["live"] = timed(live, args.calls)
         cr.rollback()
+    odoo.sql_db.close_db(db)  # the copy can be dropped
     return figures
 
 
@@ -208,10 +209,13 @@ def main():
         scale.run_odoo(args, big, "-u", "gov_service_center")
         inflate(big, args.ratings, args.cases)
         figures = measure(args, big)
+        return report(args, figures)
     finally:
         if not args.keep:
             scale.drop_database(big)
 
+
+def report(args, figures):
     dash, tiles, live = (p95(figures[key]) for key in ("dashboard", "tiles", "live"))
     print()
     print(f"rows: {figures['ratings']:,} ratings, {figures['cases']:,} cases, "
