@@ -12,7 +12,8 @@ copies it to ``<demo_db>_dash`` (with its filestore), updates the module in
 the copy (indexes and dashboard of the current code), inflates the copy in
 SQL as bench/bench_scale.py does (``tests/inflate.py``; ratings and cases
 copied from the demo ones, spread over the last three years, constraints
-kept), runs VACUUM ANALYZE, rebuilds the monthly statistics once (timed),
+kept; copies of open cases older than 45 days withdrawn, as a center does
+not keep a tenth of its cases open for years), runs VACUUM ANALYZE, rebuilds the monthly statistics once (timed),
 then measures, in one Odoo process, as the administrator:
 
 * the dashboard: one load is every read_group its spreadsheet declares on
@@ -87,7 +88,12 @@ def inflate(db, ratings, cases):
         })
         # a case keeps the intervals of its source case, moved to its new day
         shift = f"(({spread(cases)})::date - s.date_received_day)"
+        # a case still open after 45 days is rare: the older copies of open
+        # cases are withdrawn (else "overdue" would count every tenth case)
+        old = f"g > {cases} * 45 / 1095"
         overrides = {
+            "state": f"CASE WHEN {old} AND s.state IN ('submitted', 'supplement', 'accepted') "
+                     "THEN 'withdrawn' ELSE s.state END",
             "name": "'DASH-C' || lpad(g::text, 8, '0')",
             "submission_key": "NULL",
             "access_token": "md5('dash' || g)",
