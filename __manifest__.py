@@ -15,6 +15,7 @@
         "website",
         "portal",
         "website_blog",
+        "spreadsheet_dashboard",
     ],
     "data": [
         "security/gov_service_center_groups.xml",
@@ -127,6 +128,7 @@
         "reports/report_layout_templates.xml",
         "views/gov_stat_monthly_views.xml",
         "data/gov_stat_monthly_data.xml",
+        "data/gov_director_dashboard_data.xml",
         "views/gov_case_templates.xml",
     ],
     "demo": [

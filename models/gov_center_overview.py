@@ -294,12 +294,12 @@ class GovCenterOverview(models.Model):
     @property
     def _table_query(self):
         # built at each reading: the day changes, and so may the center's zone;
-        # the monthly statistics are brought up to date first
+        # the monthly statistics are brought up to date first. The id is the
+        # figure's sequence (unique): no window function, so that a condition
+        # on the metric (the director's dashboard reads some figures only)
+        # reaches each branch and the other figures are not computed.
         self.env["gov.stat.monthly"]._gov_stat_refresh_pending()
         return SQL(
-            # the id is the figure's fixed sequence, no window function: a
-            # reading of some figures (e.g. the home page's) runs their
-            # selects only, PostgreSQL drops the others at planning
             """SELECT f.sequence AS id,
                       f.sequence, f.area, f.metric, f.value
                  FROM (%s) AS f(sequence, area, metric, value)""",

@@ -47,3 +47,4 @@ from . import test_case_website
 from . import test_case_reporting
 from . import test_case_import
 from . import test_notification
+from . import test_director_dashboard
