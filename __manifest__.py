@@ -23,6 +23,7 @@
         "security/gov_attendance_security.xml",
         "security/gov_queue_security.xml",
         "security/gov_case_security.xml",
+        "security/gov_supervision_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/gov_calendar_day_data.xml",
@@ -117,6 +118,9 @@
         "views/gov_stat_monthly_views.xml",
         "data/gov_stat_monthly_data.xml",
         "views/gov_case_templates.xml",
+        "data/gov_supervision_data.xml",
+        "reports/gov_supervision_reports.xml",
+        "views/gov_supervision_alert_views.xml",
     ],
     "demo": [
         "demo/website_demo.xml",

@@ -67,3 +67,4 @@ from . import ir_http
 from . import mail_thread
 from . import gov_stat_monthly_dirty
 from . import gov_stat_monthly
+from . import gov_supervision_alert

@@ -211,3 +211,17 @@ class GovDeadlineMixin(models.AbstractModel):
             today or self._gov_today(),
             self._gov_deadline_open_sql(),
         )
+
+    @api.model
+    def _gov_supervision_conditions(self, today, warning):
+        """``[(rule, level, SQL condition on self._table)]`` of the electronic
+        supervision rules of the model (see ``gov.supervision.alert``): the
+        deadline near (``warning`` is the last deadline with a yellow light)
+        and the deadline passed. Models add their own rules."""
+        deadline = SQL.identifier(self._table, "date_deadline")
+        is_open = self._gov_deadline_open_sql()
+        return [
+            ("deadline_yellow", "warning",
+             SQL("%s >= %s AND %s <= %s AND %s", deadline, today, deadline, warning, is_open)),
+            ("deadline_red", "red", SQL("%s < %s AND %s", deadline, today, is_open)),
+        ]

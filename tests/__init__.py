@@ -44,3 +44,4 @@ from . import test_query_plans
 from . import test_stat_monthly
 from . import test_case_website
 from . import test_case_reporting
+from . import test_supervision
