@@ -136,7 +136,7 @@ class TestSupervision(GovCaseCase):
     @freeze_time(FRIDAY)
     def test_other_deadline_models(self):
         consultation = self.env["gov.consultation"].create({
-            "name": "办事咨询", "question": "请问需要什么材料？", "kind": "consultation",
+            "name": "办事材料咨询问题", "question": "请问需要什么材料？", "kind": "consultation",
             "contact_name": "张三", "contact_phone": "13800000000",
             "department_id": self.dept_a.id, "user_id": self.user_officer.id,
         })
@@ -310,10 +310,6 @@ class TestSupervision(GovCaseCase):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "gov_service_center.report_gov_supervision_notice", red.ids)[0].decode()
         self.assertIn(red.notice_no, html)
-        pdf, kind = self.env["ir.actions.report"]._render_qweb_pdf(
-            "gov_service_center.action_report_gov_supervision_notice", red.ids)
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
         wizard = self.env["gov.supervision.report.wizard"].create({"month": date(2026, 3, 1)})
         rows = wizard._gov_report_rows()
         row_a = next(row for row in rows if row["department"] == self.dept_a)
@@ -330,3 +326,18 @@ class TestSupervision(GovCaseCase):
         if warning:
             with self.assertRaises(UserError):
                 warning.action_print_notice()
+
+    def test_notice_pdf(self):
+        """The notice renders as a PDF (outside a frozen clock: wkhtmltopdf
+        waits on real time)."""
+        Report = self.env["ir.actions.report"]
+        if Report.get_wkhtmltopdf_state() not in ("ok", "upgrade"):
+            self.skipTest("wkhtmltopdf cannot be used")
+        with freeze_time(FRIDAY):
+            self._case(THU)
+            self.Alert._gov_supervision_raise()
+            red = self.Alert.search([("level", "=", "red"), ("notice_no", "!=", False)], limit=1)
+        pdf, kind = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            "gov_service_center.action_report_gov_supervision_notice", red.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
