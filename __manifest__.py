@@ -147,6 +147,7 @@
         "demo/gov_consultation_year_demo.xml",
         "demo/gov_stat_monthly_demo.xml",
         "demo/gov_case_demo.xml",
+        "demo/gov_supervision_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -335,6 +335,40 @@ class GovSupervisionAlert(models.Model):
         ).report_action(self)
 
     # ------------------------------------------------------------------
+    # Demo
+    # ------------------------------------------------------------------
+    @api.model
+    def _gov_demo_supervision(self):
+        """Run the job over the demo records, then explain, confirm and
+        cancel some cards (every fourth: explained; every fourth after it:
+        accepted; every third red card: confirmed)."""
+        alerts = self._gov_supervision_raise()
+        cards = alerts.filtered(lambda a: a.level in CARD_LEVELS).sorted("id")
+        inspector = self.env.ref("base.user_admin")
+        explained = cards[::4]
+        for alert in explained:
+            alert.explanation = (
+                "因专家评审时间延长，办理超出承诺时限，已督促经办人加快办理。"
+                if alert.level == "red"
+                else "经办人对规定理解有误，已组织学习并补正。"
+            )
+        explained._gov_register_bypass().write({"state": "explained"})
+        accepted = explained[1::2]
+        accepted._gov_register_bypass().write({
+            "state": "cancelled", "inspector_id": inspector.id,
+            "decision_note": "说明理由充分，予以采纳。",
+            "date_decided": self.env["gov.deadline.mixin"]._gov_today(),
+        })
+        confirmed = (cards - explained).filtered(lambda a: a.level == "red")[::3] \
+            | (explained - accepted)[::2]
+        confirmed._gov_register_bypass().write({
+            "state": "confirmed", "inspector_id": inspector.id,
+            "decision_note": "超期属实，予以确认。",
+            "date_decided": self.env["gov.deadline.mixin"]._gov_today(),
+        })
+        return True
+
+    # ------------------------------------------------------------------
     # Monthly statistics (gov.stat.source.mixin)
     # ------------------------------------------------------------------
     def _gov_stat_sources(self):
