@@ -4,7 +4,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import GovCaseCase
 
@@ -327,6 +327,9 @@ class TestSupervision(GovCaseCase):
             with self.assertRaises(UserError):
                 warning.action_print_notice()
 
+
+@tagged("post_install", "-at_install")
+class TestSupervisionPdf(GovCaseCase, HttpCase):
     def test_notice_pdf(self):
         """The notice renders as a PDF (outside a frozen clock: wkhtmltopdf
         waits on real time)."""
@@ -334,9 +337,13 @@ class TestSupervision(GovCaseCase):
         if Report.get_wkhtmltopdf_state() not in ("ok", "upgrade"):
             self.skipTest("wkhtmltopdf cannot be used")
         with freeze_time(FRIDAY):
-            self._case(THU)
-            self.Alert._gov_supervision_raise()
-            red = self.Alert.search([("level", "=", "red"), ("notice_no", "!=", False)], limit=1)
+            case = self._new_case()
+            case._gov_register_bypass().write({
+                "state": "accepted", "date_accepted": THU, "promised_days": 0,
+                "user_id": self.user_officer.id,
+            })
+            red = self.env["gov.supervision.alert"]._gov_supervision_raise().filtered(
+                lambda alert: alert.level == "red")
         pdf, kind = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
             "gov_service_center.action_report_gov_supervision_notice", red.ids)
         self.assertEqual(kind, "pdf")
