@@ -317,7 +317,9 @@ class TestSupervision(GovCaseCase):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "gov_service_center.report_gov_supervision_monthly", wizard.ids)[0].decode()
         self.assertIn(self.dept_a.name, html)
-        self.assertEqual(wizard.action_print()["type"], "ir.actions.report")
+        action = wizard.with_context(discard_logo_check=True).action_print()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_name"], "gov_service_center.report_gov_supervision_monthly")
         with self.assertRaises(UserError):
             self.env["gov.supervision.report.wizard"].create(
                 {"month": date(2026, 5, 1)}).action_print()
