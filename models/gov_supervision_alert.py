@@ -66,7 +66,7 @@ class GovSupervisionAlert(models.Model):
         "res.users", string="Responsible", index=True, readonly=True, ondelete="restrict",
     )
     level = fields.Selection(LEVEL_SELECTION, required=True, readonly=True, index=True)
-    rule = fields.Char(required=True, readonly=True, index=True,
+    rule = fields.Char(string="Rule Key", required=True, readonly=True, index=True,
                        help="Key of the supervision rule that raised the alert.")
     rule_label = fields.Char(string="Rule", compute="_compute_rule_label")
     date = fields.Date(string="Raised On", required=True, readonly=True, index=True)
