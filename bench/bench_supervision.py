@@ -48,7 +48,8 @@ def insert_cases(env, today):
     })
     template = env["gov.case"].create({
         "item_id": item.id, "applicant_type": "person", "applicant_name": "张三",
-        "contact_phone": "13800138000", "user_id": user.id,
+        "applicant_id_number": "11010519491231002X", "contact_phone": "13800138000",
+        "user_id": user.id,
     })
     env.flush_all()
     cr = env.cr
@@ -62,7 +63,7 @@ def insert_cases(env, today):
         """INSERT INTO gov_case (name, state, date_accepted, date_deadline, department_id,
                                  user_id, deadline_department_id, deadline_user_id, %(cols)s)
            SELECT 'BENCH' || g, 'accepted', %(today)s::date - 20,
-                  %(today)s::date + (g %% 61 - 10), %(dept)s, %(user)s, %(dept)s, %(user)s,
+                  %(today)s::date + (mod(g, 61) - 10), %(dept)s, %(user)s, %(dept)s, %(user)s,
                   %(cols)s
              FROM gov_case, generate_series(1, %(n)s) g
             WHERE gov_case.id = %(template)s""",

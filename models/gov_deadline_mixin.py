@@ -200,6 +200,11 @@ class GovDeadlineMixin(models.AbstractModel):
         query = self.sudo().with_context(active_test=False)._search(
             self._gov_deadline_open_domain()
         )
+        if query.is_empty():
+            return SQL("FALSE")
+        if not query._joins and len(query._tables) == 1:
+            # a condition on the table's own columns: no sub-select to scan
+            return SQL("(%s)", query.where_clause) if query.where_clause else SQL("TRUE")
         return SQL("%s IN %s", SQL.identifier(self._table, "id"), query.subselect())
 
     @api.model

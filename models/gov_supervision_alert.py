@@ -3,9 +3,9 @@
 
 Every model with a legal deadline (``gov.deadline.mixin``) shows a light
 (green, yellow, red). A daily job raises one alert per record and rule, set
-based: for each deadline model and rule, ONE ``INSERT … SELECT … ON CONFLICT
-DO NOTHING`` over the deadline columns, so a second run with nothing changed
-writes nothing. Levels:
+based: for each deadline model, ONE ``INSERT … SELECT … ON CONFLICT DO
+NOTHING`` over the deadline columns and all the rules of the model, so a
+second run with nothing changed writes nothing. Levels:
 
 * ``warning`` (预警): the deadline is near (yellow light);
 * ``yellow`` (黄牌): an irregularity of a case (extension without approval,
@@ -51,9 +51,10 @@ class GovSupervisionAlert(models.Model):
     _gov_frozen_fields = ("res_model", "res_id", "level", "rule", "date")
 
     name = fields.Char(string="Record", required=True, readonly=True)
-    res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
+    # res_model and res_id: searched through the unique index (init)
+    res_model = fields.Char(string="Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(
-        string="Record ID", model_field="res_model", required=True, readonly=True, index=True,
+        string="Record ID", model_field="res_model", required=True, readonly=True,
     )
     reference = fields.Reference(
         selection="_selection_reference", string="Supervised Record",
@@ -65,8 +66,8 @@ class GovSupervisionAlert(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Responsible", index=True, readonly=True, ondelete="restrict",
     )
-    level = fields.Selection(LEVEL_SELECTION, required=True, readonly=True, index=True)
-    rule = fields.Char(string="Rule Key", required=True, readonly=True, index=True,
+    level = fields.Selection(LEVEL_SELECTION, required=True, readonly=True)
+    rule = fields.Char(string="Rule Key", required=True, readonly=True,
                        help="Key of the supervision rule that raised the alert.")
     rule_label = fields.Char(string="Rule", compute="_compute_rule_label")
     date = fields.Date(string="Raised On", required=True, readonly=True, index=True)
@@ -155,7 +156,7 @@ class GovSupervisionAlert(models.Model):
     @api.model
     def _gov_supervision_raise(self, today=None, notify=True):
         """Raise the alerts of every deadline model and rule: one ``INSERT …
-        SELECT … ON CONFLICT DO NOTHING`` per model and rule. Returns the new
+        SELECT … ON CONFLICT DO NOTHING`` per model, over all its rules. Returns the new
         alerts."""
         today = today or self.env["gov.deadline.mixin"]._gov_today()
         warning = self.env["gov.deadline.mixin"]._gov_warning_date(today)
@@ -173,34 +174,41 @@ class GovSupervisionAlert(models.Model):
             else:
                 name = SQL("%s || ' ' || %s", model._description,
                            SQL.identifier(model._table, "id"))
-            for rule, level, condition in model._gov_supervision_conditions(today, warning):
-                cr.execute(SQL(
-                    """INSERT INTO gov_supervision_alert
-                           (res_model, res_id, name, department_id, user_id, level, rule,
-                            date, date_deadline, state, active,
-                            create_uid, create_date, write_uid, write_date)
-                       SELECT %(model)s, %(id)s, %(name)s, %(dept)s, %(user)s, %(level)s,
-                              %(rule)s, %(today)s, %(deadline)s, 'open', TRUE,
-                              %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                              NOW() AT TIME ZONE 'UTC'
-                         FROM %(table)s
-                        WHERE %(condition)s
-                   ON CONFLICT (res_model, res_id, level, rule) DO NOTHING
-                    RETURNING id""",
-                    model=model._name,
-                    id=SQL.identifier(model._table, "id"),
-                    name=name,
-                    dept=SQL.identifier(model._table, "deadline_department_id"),
-                    user=SQL.identifier(model._table, "deadline_user_id"),
-                    level=level,
-                    rule=rule,
-                    today=today,
-                    deadline=SQL.identifier(model._table, "date_deadline"),
-                    uid=uid,
-                    table=table,
-                    condition=condition,
-                ))
-                new_ids.extend(row[0] for row in cr.fetchall())
+            rules = model._gov_supervision_conditions(today, warning)
+            if not rules:
+                continue
+            # one statement per model: one scan of its table, one row per
+            # record and rule that holds
+            cr.execute(SQL(
+                """INSERT INTO gov_supervision_alert
+                       (res_model, res_id, name, department_id, user_id, level, rule,
+                        date, date_deadline, state, active,
+                        create_uid, create_date, write_uid, write_date)
+                   SELECT %(model)s, %(id)s, %(name)s, %(dept)s, %(user)s, r.level,
+                          r.rule, %(today)s, %(deadline)s, 'open', TRUE,
+                          %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                          NOW() AT TIME ZONE 'UTC'
+                     FROM %(table)s
+               CROSS JOIN LATERAL (VALUES %(values)s) AS r(rule, level, hit)
+                    WHERE (%(any)s) AND r.hit
+               ON CONFLICT (res_model, res_id, level, rule) DO NOTHING
+                RETURNING id""",
+                model=model._name,
+                id=SQL.identifier(model._table, "id"),
+                name=name,
+                dept=SQL.identifier(model._table, "deadline_department_id"),
+                user=SQL.identifier(model._table, "deadline_user_id"),
+                today=today,
+                deadline=SQL.identifier(model._table, "date_deadline"),
+                uid=uid,
+                table=table,
+                values=SQL(", ").join(
+                    SQL("(%s::varchar, %s::varchar, (%s))", rule, level, condition)
+                    for rule, level, condition in rules
+                ),
+                any=SQL(" OR ").join(SQL("(%s)", condition) for _r, _l, condition in rules),
+            ))
+            new_ids.extend(row[0] for row in cr.fetchall())
         alerts = self.sudo().browse(new_ids)
         if alerts:
             alerts._gov_stat_mark(self._gov_stat_sources())
