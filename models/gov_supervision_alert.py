@@ -164,6 +164,7 @@ class GovSupervisionAlert(models.Model):
         cr = self.env.cr
         uid = self.env.uid
         new_ids = []
+        departments = set()
         for model in self._gov_deadline_models():
             model = model.sudo().with_context(active_test=False)
             table = SQL.identifier(model._table)
@@ -192,7 +193,7 @@ class GovSupervisionAlert(models.Model):
                CROSS JOIN LATERAL (VALUES %(values)s) AS r(rule, level, hit)
                     WHERE (%(any)s) AND r.hit
                ON CONFLICT (res_model, res_id, level, rule) DO NOTHING
-                RETURNING id""",
+                RETURNING id, department_id""",
                 model=model._name,
                 id=SQL.identifier(model._table, "id"),
                 name=name,
@@ -208,10 +209,18 @@ class GovSupervisionAlert(models.Model):
                 ),
                 any=SQL(" OR ").join(SQL("(%s)", condition) for _r, _l, condition in rules),
             ))
-            new_ids.extend(row[0] for row in cr.fetchall())
+            for alert_id, department_id in cr.fetchall():
+                new_ids.append(alert_id)
+                departments.add(department_id)
         alerts = self.sudo().browse(new_ids)
         if alerts:
-            alerts._gov_stat_mark(self._gov_stat_sources())
+            # the new alerts are all of today's month: mark its departments
+            # (what _gov_stat_mark would find, without reading them again)
+            cr.execute(SQL(
+                """INSERT INTO gov_stat_monthly_dirty (source, month, department_id)
+                   SELECT 'supervision', %s, unnest(%s::int[])""",
+                today.replace(day=1), list(departments),
+            ))
             if notify:
                 alerts._gov_supervision_notify()
         return alerts
