@@ -25,6 +25,7 @@
         "security/gov_queue_security.xml",
         "security/gov_case_security.xml",
         "security/gov_notification_security.xml",
+        "security/gov_supervision_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/gov_calendar_day_data.xml",
@@ -130,6 +131,9 @@
         "data/gov_stat_monthly_data.xml",
         "data/gov_director_dashboard_data.xml",
         "views/gov_case_templates.xml",
+        "data/gov_supervision_data.xml",
+        "reports/gov_supervision_reports.xml",
+        "views/gov_supervision_alert_views.xml",
     ],
     "demo": [
         "demo/website_demo.xml",
@@ -156,6 +160,7 @@
         "demo/gov_consultation_year_demo.xml",
         "demo/gov_stat_monthly_demo.xml",
         "demo/gov_case_demo.xml",
+        "demo/gov_supervision_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

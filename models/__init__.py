@@ -71,3 +71,4 @@ from . import res_partner
 from . import gov_notification_template
 from . import gov_sms_provider
 from . import gov_notification
+from . import gov_supervision_alert

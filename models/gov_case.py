@@ -384,6 +384,39 @@ class GovCase(models.Model):
     def _gov_frozen_records(self):
         return self.filtered(lambda case: case.state not in INTAKE_STATES)
 
+    @api.model
+    def _gov_supervision_conditions(self, today, warning):
+        """The deadline rules plus the irregularities of a case (yellow cards)."""
+        def col(name):
+            return SQL.identifier(self._table, name)
+
+        blank = "btrim(COALESCE(%s, '')) = ''"
+        return super()._gov_supervision_conditions(today, warning) + [
+            # extension days counted without an approved request (Art. 42)
+            ("extension_unapproved", "yellow", SQL(
+                "COALESCE(%s, 0) > 0 AND (%s IS DISTINCT FROM 'approved' OR %s IS NULL)",
+                col("extension_days"), col("extension_state"), col("extension_approver_id"),
+            )),
+            # refusal (not accepted, or licence denied) without its reasons
+            ("decision_no_reason", "yellow", SQL(
+                "((%s = 'rejected' AND " + blank + ") OR ((%s = 'denied' OR %s = 'denied') AND "
+                + blank + "))",
+                col("state"), col("rejection_reason"), col("state"), col("decision_result"),
+                col("decision_note"),
+            )),
+            # decision delivered after its delivery due date, or still not
+            # delivered past it (Art. 44)
+            ("late_delivery", "yellow", SQL(
+                "%s IS NOT NULL AND (%s > %s OR (%s IS NULL AND %s IN ('approved', 'denied') "
+                "AND %s < %s))",
+                col("date_delivery_deadline"), col("date_delivered"),
+                col("date_delivery_deadline"), col("date_delivered"), col("state"),
+                col("date_delivery_deadline"), today,
+            )),
+            # no supplement notice within five working days: deemed accepted (Art. 32)
+            ("late_acceptance", "yellow", SQL("%s IS TRUE", col("is_deemed_accepted"))),
+        ]
+
     # ------------------------------------------------------------------
     # Monthly statistics (gov.stat.source.mixin)
     # ------------------------------------------------------------------

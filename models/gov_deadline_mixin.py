@@ -5,6 +5,13 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .gov_center_time import center_today
+from .gov_settings import get_setting
+
+DEADLINE_LIGHT_SELECTION = [
+    ("green", "Green"),
+    ("yellow", "Yellow"),
+    ("red", "Red"),
+]
 
 
 class GovDeadlineMixin(models.AbstractModel):
@@ -53,6 +60,15 @@ class GovDeadlineMixin(models.AbstractModel):
         string="Working Days Left",
         compute="_compute_deadline_remaining_days",
         help="Working days left until the deadline; negative once it has passed.",
+    )
+    deadline_light = fields.Selection(
+        DEADLINE_LIGHT_SELECTION,
+        string="Supervision Light",
+        compute="_compute_deadline_light",
+        search="_search_deadline_light",
+        help="Electronic supervision of the deadline of an open record: green while "
+        "more working days are left than the warning days, yellow from then on, red "
+        "once the deadline has passed. Empty when the record is closed or has no deadline.",
     )
 
     # ------------------------------------------------------------------
@@ -104,6 +120,64 @@ class GovDeadlineMixin(models.AbstractModel):
             return domain
         return ["!"] + expression.normalize_domain(domain)
 
+    @api.model
+    def _gov_warning_date(self, today=None):
+        """Last deadline that shows a yellow light today: the day ``N``
+        working days after today (``N`` = the warning days setting)."""
+        today = today or self._gov_today()
+        days = get_setting(self.env, "supervision_warning_days")
+        return self.env["gov.calendar.day"].add_working_days(today, days)
+
+    @api.depends(lambda self: self._gov_deadline_depends())
+    def _compute_deadline_light(self):
+        today = self._gov_today()
+        warning = self._gov_warning_date(today)
+        running = self.filtered("date_deadline")
+        if running:
+            running = running.filtered_domain(self._gov_deadline_open_domain())
+        for record in self:
+            if record not in running:
+                record.deadline_light = False
+            elif record.date_deadline < today:
+                record.deadline_light = "red"
+            elif record.date_deadline <= warning:
+                record.deadline_light = "yellow"
+            else:
+                record.deadline_light = "green"
+
+    @api.model
+    def _gov_light_domain(self, light, today=None):
+        today = today or self._gov_today()
+        if light == "red":
+            bounds = [("date_deadline", "<", today)]
+        elif light == "yellow":
+            bounds = [("date_deadline", ">=", today),
+                      ("date_deadline", "<=", self._gov_warning_date(today))]
+        elif light == "green":
+            bounds = [("date_deadline", ">", self._gov_warning_date(today))]
+        else:
+            return expression.FALSE_DOMAIN
+        return expression.AND([bounds, self._gov_deadline_open_domain()])
+
+    def _search_deadline_light(self, operator, value):
+        if operator in ("=", "!=") and not value:
+            # no light: closed or without deadline
+            lit = expression.OR([self._gov_light_domain(light) for light, _ in DEADLINE_LIGHT_SELECTION])
+            return ["!"] + expression.normalize_domain(lit) if operator == "=" else lit
+        if operator in ("=", "!="):
+            values = [value]
+        elif operator in ("in", "not in") and isinstance(value, (list, tuple, set)):
+            values = list(value)
+        else:
+            raise UserError(self.env._("Unsupported search on 'Supervision Light'."))
+        domain = expression.OR([self._gov_light_domain(light) for light in values if light]) \
+            if any(values) else expression.FALSE_DOMAIN
+        if False in values:
+            domain = expression.OR([domain, self._search_deadline_light("=", False)])
+        if operator in ("!=", "not in"):
+            return ["!"] + expression.normalize_domain(domain)
+        return domain
+
     @api.depends("date_deadline")
     def _compute_deadline_remaining_days(self):
         Calendar = self.env["gov.calendar.day"]
@@ -126,6 +200,11 @@ class GovDeadlineMixin(models.AbstractModel):
         query = self.sudo().with_context(active_test=False)._search(
             self._gov_deadline_open_domain()
         )
+        if query.is_empty():
+            return SQL("FALSE")
+        if not query._joins and len(query._tables) == 1:
+            # a condition on the table's own columns: no sub-select to scan
+            return SQL("(%s)", query.where_clause) if query.where_clause else SQL("TRUE")
         return SQL("%s IN %s", SQL.identifier(self._table, "id"), query.subselect())
 
     @api.model
@@ -137,3 +216,17 @@ class GovDeadlineMixin(models.AbstractModel):
             today or self._gov_today(),
             self._gov_deadline_open_sql(),
         )
+
+    @api.model
+    def _gov_supervision_conditions(self, today, warning):
+        """``[(rule, level, SQL condition on self._table)]`` of the electronic
+        supervision rules of the model (see ``gov.supervision.alert``): the
+        deadline near (``warning`` is the last deadline with a yellow light)
+        and the deadline passed. Models add their own rules."""
+        deadline = SQL.identifier(self._table, "date_deadline")
+        is_open = self._gov_deadline_open_sql()
+        return [
+            ("deadline_yellow", "warning",
+             SQL("%s >= %s AND %s <= %s AND %s", deadline, today, deadline, warning, is_open)),
+            ("deadline_red", "red", SQL("%s < %s AND %s", deadline, today, is_open)),
+        ]

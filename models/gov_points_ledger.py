@@ -10,7 +10,10 @@ from .gov_center_time import center_today, center_today_default
 from .gov_settings import SETTINGS, get_setting
 
 # Models that contribute lines to the monthly points ledger.
-CAUSE_PROVIDERS = ("gov.attendance.day", "gov.inspection", "gov.service.rating", "gov.case")
+CAUSE_PROVIDERS = (
+    "gov.attendance.day", "gov.inspection", "gov.service.rating", "gov.case",
+    "gov.supervision.alert",
+)
 DEFAULT_BASE = SETTINGS["points_base"].default
 DEFAULT_BONUS_CAP = SETTINGS["points_bonus_cap"].default
 

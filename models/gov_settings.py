@@ -124,6 +124,15 @@ DECLARATIONS = [
     Setting("grade_threshold_b", "int", 80, 0, 100, "Grade B from", "", "intermediary"),
     Setting("grade_threshold_c", "int", 70, 0, 100, "Grade C from", "", "intermediary"),
     Setting("grade_threshold_d", "int", 60, 0, 100, "Grade D from", "", "intermediary"),
+    # electronic supervision (电子监察)
+    Setting("supervision_warning_days", "int", 1, 0, 30, "Warning Days",
+            "A record still open this many working days or fewer before its deadline "
+            "shows a yellow light and raises a warning; past the deadline it shows a red "
+            "light and raises a red card.", "supervision"),
+    Setting("supervision_yellow_points", "float", -1.0, -100.0, 0.0,
+            "Points per Confirmed Yellow Card", "", "supervision"),
+    Setting("supervision_red_points", "float", -3.0, -100.0, 0.0,
+            "Points per Confirmed Red Card", "", "supervision"),
     # website forms
     Setting("form_min_fill_seconds", "int", 3, 0, 3600, "Minimum Fill Time (seconds)",
             "Forms sent faster than this are taken for robots.", "forms"),

@@ -32,6 +32,7 @@ SOURCE_SELECTION = [
     ("attendance", "Attendance Results"),
     ("queue", "Queue Tickets"),
     ("case", "Cases"),
+    ("supervision", "Electronic Supervision"),
 ]
 KIND_SELECTION = [
     ("consultation", "Online Consultation"),
@@ -114,6 +115,12 @@ class GovStatMonthly(models.Model):
         string="Handling Time (working days, sum)", readonly=True,
         help="Sum of the working days from acceptance to decision of the decided cases.",
     )
+
+    # electronic supervision, by month raised (cancelled alerts left out)
+    supervision_warning_count = fields.Integer(string="Deadline Warnings", readonly=True)
+    supervision_yellow_count = fields.Integer(string="Yellow Cards", readonly=True)
+    supervision_red_count = fields.Integer(string="Red Cards", readonly=True)
+    supervision_confirmed_count = fields.Integer(string="Cards Confirmed", readonly=True)
 
     def init(self):
         create_unique_index(

@@ -81,6 +81,10 @@ class ResConfigSettings(models.TransientModel):
     gov_grade_threshold_b = fields.Integer(**_setting("grade_threshold_b"))
     gov_grade_threshold_c = fields.Integer(**_setting("grade_threshold_c"))
     gov_grade_threshold_d = fields.Integer(**_setting("grade_threshold_d"))
+    # Electronic supervision
+    gov_supervision_warning_days = fields.Integer(**_setting("supervision_warning_days"))
+    gov_supervision_yellow_points = fields.Float(**_setting("supervision_yellow_points"))
+    gov_supervision_red_points = fields.Float(**_setting("supervision_red_points"))
     # Website forms
     gov_form_min_fill_seconds = fields.Integer(**_setting("form_min_fill_seconds"))
     gov_form_max_form_age_seconds = fields.Integer(**_setting("form_max_form_age_seconds"))

@@ -48,3 +48,4 @@ from . import test_case_reporting
 from . import test_case_import
 from . import test_notification
 from . import test_director_dashboard
+from . import test_supervision

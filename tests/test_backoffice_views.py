@@ -126,6 +126,7 @@ class TestBackofficeMenus(GovServiceCenterCase):
         "Intermediary Services",
         "Window Management",
         "Citizen Services",
+        "Supervision",
         "Reporting",
         "Configuration",
     ]
@@ -187,6 +188,8 @@ class TestBackofficeMenus(GovServiceCenterCase):
             ("Window Management", "Discipline and Points", "Discipline Inspections"),
             ("Window Management", "Discipline and Points", "Monthly Points"),
             ("Window Management", "Discipline and Points", "Service Stars"),
+            # the supervision alerts they answer for
+            ("Supervision", "Alerts"),
         }
 
         def entries(user):

@@ -6,3 +6,4 @@ from . import gov_intermediary_evaluation_import
 from . import gov_attendance_import_wizard
 from . import gov_attendance_evaluate_wizard
 from . import gov_queue_transfer_wizard
+from . import gov_supervision_report_wizard
