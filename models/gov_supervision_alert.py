@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, create_unique_index
+from odoo.tools import SQL, create_unique_index, format_date
 
 from .gov_settings import get_setting
 from .gov_stat_source_mixin import StatSource
@@ -277,6 +277,30 @@ class GovSupervisionAlert(models.Model):
         Sequence = self.env["ir.sequence"].sudo()
         for alert in self.filtered(lambda a: a.level == "red" and not a.notice_no):
             alert.sudo().notice_no = Sequence.next_by_code("gov.supervision.notice")
+        # the cards also reach the officer, and the head for a red card, away
+        # from their desk: the notification service (text messages by default)
+        Notification = self.env["gov.notification"]
+        for level in ("yellow", "red"):
+            cards = self.filtered(lambda a, level=level: a.level == level and a.user_id)
+            if cards:
+                Notification._gov_notify(f"supervision_{level}", cards)
+        reds = self.filtered(lambda a: a.level == "red")
+        for head, cards in reds.grouped(lambda a: a.department_id.manager_id.user_id).items():
+            cards = cards.filtered(lambda a, head=head: a.user_id != head)
+            if head and cards:
+                Notification._gov_notify("supervision_red", cards, user=head)
+
+    def _gov_notification_values(self, key):
+        """Placeholders of the card templates: the supervised record, its
+        kind, its deadline and the rule."""
+        self.ensure_one()
+        model = self.env["ir.model"].sudo()._get(self.res_model)
+        return {
+            "record_name": self.name or "",
+            "model_name": model.name if model else self.res_model,
+            "deadline": format_date(self.env, self.date_deadline) if self.date_deadline else "",
+            "rule": self.rule_label or self.rule,
+        }
 
     # ------------------------------------------------------------------
     # Workflow

@@ -103,6 +103,32 @@ class TestSupervision(GovCaseCase):
         self.assertEqual(self.Alert._cron_supervision(), 0)
 
     @freeze_time(FRIDAY)
+    def test_red_card_text_messages(self):
+        """A red card reaches the officer and the department head by text
+        message through the notification service (log-only gateway)."""
+        self.user_officer.partner_id.mobile = "13800138001"
+        self.user_head.partner_id.mobile = "13800138002"
+        late = self._case(THU)
+        self.Alert._gov_supervision_raise()
+        red = self._alerts(late).filtered(lambda a: a.level == "red")
+        notes = self.env["gov.notification"].sudo().search(
+            [("res_model", "=", red._name), ("res_id", "=", red.id)]
+        )
+        self.assertEqual(notes.mapped("template_key"), ["supervision_red"] * 2)
+        self.assertEqual(set(notes.mapped("channel")), {"sms"})
+        self.assertEqual(set(notes.user_id.ids), {self.user_officer.id, self.user_head.id})
+        self.assertEqual(sorted(notes.mapped("phone_masked")), ["138****8001", "138****8002"])
+        self.assertIn(late.name, notes[0].body)
+        self.assertNotIn("{", notes[0].body)
+        # the warning of a near deadline sends nothing
+        near = self._case(MON)
+        self.Alert._gov_supervision_raise()
+        warning = self._alerts(near)
+        self.assertEqual(warning.level, "warning")
+        self.assertFalse(self.env["gov.notification"].sudo().search(
+            [("res_model", "=", warning._name), ("res_id", "=", warning.id)]))
+
+    @freeze_time(FRIDAY)
     def test_case_rules(self):
         unapproved = self._case(TUE)
         unapproved._gov_register_bypass().write({"extension_days": 5})
