@@ -49,6 +49,10 @@ MONTHLY = {
           ["consultation_count", "consultation_answered_count"]),
     "5": ("排队取号（月度统计）", "queue", ["ticket_count"]),
 }
+# red and yellow cards by department, for the month chosen in the filter
+CARDS_PIVOT = "6"
+CARDS_FILTER = "gov-supervision-month"
+CARDS_ROWS = 9
 
 
 def measure(name):
@@ -85,7 +89,33 @@ def pivots():
             "columns": [],
             "rows": [{"fieldName": "month", "granularity": "month", "order": "asc"}],
         }
+    result[CARDS_PIVOT] = {
+        "type": "ODOO",
+        "id": CARDS_PIVOT,
+        "formulaId": CARDS_PIVOT,
+        "name": "电子监察红黄牌（按部门）",
+        "model": "gov.stat.monthly",
+        "domain": [["source", "=", "supervision"]],
+        "context": {},
+        "sortedColumn": None,
+        "measures": [measure(m) for m in (
+            "supervision_red_count", "supervision_yellow_count", "supervision_confirmed_count",
+            "supervision_warning_count")],
+        "columns": [],
+        "rows": [{"fieldName": "department_id"}],
+        "fieldMatching": {CARDS_FILTER: {"chain": "month", "type": "date", "offset": 0}},
+    }
     return result
+
+
+def global_filters():
+    return [{
+        "id": CARDS_FILTER,
+        "type": "date",
+        "label": "电子监察统计月份",
+        "rangeType": "fixedPeriod",
+        "defaultValue": "this_month",
+    }]
 
 
 # ----------------------------------------------------------------------
@@ -290,22 +320,31 @@ def dashboard_sheet():
         chart("gov_chart_visitors", right, top + CHART_H + GAP, "bar", "大厅办事人数（取号）", ["K"]),
     ]
     assert first == header + 1
-    # red and yellow cards of the month by department: kept for a later data source
+    # red and yellow cards of the month (filter) by department, from the
+    # monthly statistics of electronic supervision
     row = CARDS_SECTION + 1
-    cells[f"A{row}"] = {"content": "本月各部门红黄牌"}
+    cells[f"A{row}"] = {"content": "各部门红黄牌（电子监察，按所选月份）"}
     styles[f"A{row}"] = 2
     borders[f"A{row}:E{row}"] = 1
-    for column, title in zip("ABCDE", ["部门", "红牌", "黄牌", "已说明", "备注"]):
+    for column, title in zip("ABCDE", ["部门", "红牌", "黄牌", "已确认", "预警"]):
         cells[f"{column}{row + 1}"] = {"content": title}
     styles[f"A{row + 1}:E{row + 1}"] = 4
-    cells[f"A{row + 2}"] = {"content": "（预留：电子监察红黄牌数据接入后在此按部门列出本月红牌、黄牌数）"}
-    styles[f"A{row + 2}"] = 3
-    styles[f"A{row + 3}:E{row + 11}"] = 5
+    measures = ["supervision_red_count", "supervision_yellow_count",
+                "supervision_confirmed_count", "supervision_warning_count"]
+    for index in range(1, CARDS_ROWS + 1):
+        line = row + 1 + index
+        header = f'PIVOT.HEADER({CARDS_PIVOT},"#department_id",{index})'
+        cells[f"A{line}"] = {"content": f'=IFERROR({header},"")'}
+        for column, name in zip("BCDE", measures):
+            cells[f"{column}{line}"] = {"content": (
+                f'=IFERROR(PIVOT.VALUE({CARDS_PIVOT},"{name}:sum","#department_id",{index}),"")'
+            )}
+    styles[f"A{row + 2}:E{row + 1 + CARDS_ROWS}"] = 5
     return {
         "id": "gov_dashboard",
         "name": "驾驶舱",
         "colNumber": 6,
-        "rowNumber": row + 12,
+        "rowNumber": row + 2 + CARDS_ROWS,
         "rows": {str(index): {"size": size} for index, size in sorted(sizes.items())},
         "cols": {str(index): {"size": COL_WIDTH} for index in range(5)},
         "merges": [],
@@ -341,10 +380,10 @@ def spreadsheet():
         "uniqueFigureIds": True,
         "settings": {},
         "pivots": pivots(),
-        "pivotNextId": len(MONTHLY) + 2,
+        "pivotNextId": len(MONTHLY) + 3,
         "customTableStyles": {},
         "odooVersion": 12,
-        "globalFilters": [],
+        "globalFilters": global_filters(),
         "lists": {},
         "listNextId": 1,
         "chartOdooMenusReferences": {},
