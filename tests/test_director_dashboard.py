@@ -134,10 +134,14 @@ class TestDirectorDashboard(RatingFixtures, GovCaseCase):
                 match = SHEET_REF_RE.match(reference)
                 self.assertTrue(match, reference)
                 self.assertIn(match.group(1) or match.group(2), names, reference)
-        # the area kept for the red and yellow cards, without any data source yet
+        # the red and yellow cards by department, for the month of the filter
         cells = data["sheets"][0]["cells"]
-        self.assertIn("本月各部门红黄牌", [cell.get("content") for cell in cells.values()])
-        self.assertNotIn("supervision", json.dumps(data))
+        self.assertIn("各部门红黄牌（电子监察，按所选月份）",
+                      [cell.get("content") for cell in cells.values()])
+        cards = data["pivots"]["6"]
+        self.assertEqual(cards["domain"], [["source", "=", "supervision"]])
+        self.assertEqual([f["id"] for f in data["globalFilters"]], list(cards["fieldMatching"]))
+        self.assertEqual(data["globalFilters"][0]["defaultValue"], "this_month")
 
     def test_models_fields_and_measures_exist(self):
         pivots = self.data["pivots"]
