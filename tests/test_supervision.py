@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import GovCaseCase
 
@@ -354,6 +355,28 @@ class TestSupervision(GovCaseCase):
         if warning:
             with self.assertRaises(UserError):
                 warning.action_print_notice()
+
+    def test_on_time_by_officer(self):
+        """The officer's on-time rate, beside their cards: the cases they
+        decided, grouped by officer, as the report's action reads them."""
+        with freeze_time(FRIDAY):
+            case = self._receive_all(self._new_case())
+            case.action_submit()
+            case.action_accept()
+            case.user_id = self.user_officer
+            case.action_approve()
+        action = self.env.ref("gov_service_center.gov_case_action_on_time_by_officer")
+        domain = safe_eval(action.domain)
+        context = safe_eval(action.context)
+        self.assertEqual(context["pivot_row_groupby"], ["department_id", "user_id"])
+        groups = self.env["gov.case"].with_user(self.user_inspector).read_group(
+            domain, ["count_decided:sum", "count_on_time:sum", "on_time_rate:avg"],
+            ["user_id"], lazy=False,
+        )
+        mine = next(group for group in groups if group["user_id"][0] == self.user_officer.id)
+        self.assertEqual(mine["count_decided"], 1)
+        self.assertEqual(mine["count_on_time"], 1)
+        self.assertEqual(mine["on_time_rate"], 100.0)
 
 
 @tagged("post_install", "-at_install")
