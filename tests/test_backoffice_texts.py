@@ -115,6 +115,10 @@ class TestReaderLanguage(DisciplineCase):
             "gov.service.rating": [("rating_bad", {"level": 1}), ("rating_good", {})],
             "gov.case": [("case_overdue", {"case": "51140020260302000001",
                                            "deadline": "2026-03-16"})],
+            "gov.supervision.alert": [
+                ("supervision_yellow", {"rule": "late_delivery", "record": "51140020260302000001"}),
+                ("supervision_red", {"rule": "deadline_red", "record": "51140020260302000001"}),
+            ],
         }
         self.assertEqual(set(samples), set(CAUSE_PROVIDERS))
         for model_name, causes in samples.items():

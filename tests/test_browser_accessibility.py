@@ -17,11 +17,9 @@ AXE_JS = os.environ.get("GSC_AXE_JS") or os.path.join(
 )
 FAILING_IMPACTS = ("serious", "critical")
 
-# Odoo's website layout (header, footer, "Powered by" line) is not the
-# module's: its violations are logged as warnings, the others fail, on the
-# department news blog (website_blog's templates, fixed by
-# views/website_blog_templates.xml) as on the module's own pages.
-LAYOUT_SELECTOR = "header#top, footer#bottom, .o_footer_copyright"
+# Every serious or critical violation fails, in the module's pages as in the
+# layout around them (header, footer, copyright line) and on the department
+# news blog (website_blog's templates, fixed by views/website_blog_templates.xml).
 
 # Load axe-core (a public attachment of the test, so that the code run and
 # logged by browser_js stays short), run it once the page is loaded, print the
@@ -38,19 +36,9 @@ AXE_RUN = """
         document.head.appendChild(script);
     });
     const results = await axe.run(document, {resultTypes: ["violations"]});
-    const odoo = %(layout)s;
-    const failing = [];
-    const layout = [];
-    for (const v of results.violations) {
-        if (!%(impacts)s.includes(v.impact)) {
-            continue;
-        }
-        const own = v.nodes.filter((node) => {
-            const element = document.querySelector(node.target[0]);
-            return !(element && element.closest(odoo));
-        });
-        (own.length ? failing : layout).push([v, own.length ? own : v.nodes]);
-    }
+    const failing = results.violations
+        .filter((v) => %(impacts)s.includes(v.impact))
+        .map((v) => [v, v.nodes]);
     const describe = (list) => {
         const lines = [];
         for (const [v, nodes] of list) {
@@ -66,9 +54,6 @@ AXE_RUN = """
         return lines.join("\\n");
     };
     const page = location.pathname + location.search;
-    if (layout.length) {
-        report("warn", `axe-core: violation(s) in Odoo's own templates on ${page}:\\n` + describe(layout));
-    }
     if (failing.length) {
         report("error", `axe-core: ${failing.length} serious or critical violation(s) on ${page}:\\n` + describe(failing));
     } else {
@@ -162,7 +147,6 @@ class TestBrowserAccessibility(HttpCase):
     def test_public_pages(self):
         code = AXE_RUN % {
             "axe_url": json.dumps(f"/web/content/{self.axe_attachment.id}"), "impacts": json.dumps(FAILING_IMPACTS),
-            "layout": json.dumps(LAYOUT_SELECTOR),
         }
         for url in self._pages():
             with self.subTest(url=url):
