@@ -3,7 +3,8 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.sql import create_index
+from odoo.tools import SQL
+from odoo.tools.sql import create_index, escape_psql, index_exists
 
 from .gov_center_lang import in_reader_lang
 from .gov_center_time import center_today
@@ -25,6 +26,38 @@ ITEM_TYPE_CODES = {
     "payment": "JF",
     "other": "QT",
 }
+
+# The catalog's keyword search matches the item's name (every language), code
+# and national code. Keywords of three characters and more are served by the
+# trigram indexes of those columns; a keyword of one or two characters (许可,
+# 证) holds no trigram, so the public items also carry, in an index, the set of
+# their one- and two-character substrings (lower case), which such a keyword
+# must belong to.
+SHORT_KEYWORD_LENGTH = 2
+SHORT_GRAMS_FUNCTION = SQL("""
+    CREATE OR REPLACE FUNCTION gov_short_grams(text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT ARRAY(
+            SELECT DISTINCT substr(lower($1), i, n)
+              FROM generate_series(1, char_length($1)) AS i, (VALUES (1), (2)) AS size(n)
+             WHERE i + n - 1 <= char_length($1)
+        )
+    $$
+""")
+
+
+def short_grams_expression(alias=None):
+    """The indexed set of an item's short substrings, of the table's own
+    columns or of those of ``alias``."""
+    column = (lambda name: SQL.identifier(alias, name)) if alias else SQL.identifier
+    return SQL(
+        "gov_short_grams(jsonb_path_query_array(%s, '$.*')::text"
+        " || ' ' || coalesce(%s, '') || ' ' || coalesce(%s, ''))",
+        column("name"), column("code"), column("national_code"),
+    )
+
+
+PUBLIC_WHERE = "state = 'active' AND is_published"
 
 STATE_SELECTION = [
     ("draft", "Draft"),
@@ -176,8 +209,21 @@ class GovApprovalItem(models.Model):
         # count and its counts per department read this index only
         create_index(
             self.env.cr, "gov_approval_item_public_idx", self._table,
-            ["department_id", "code", "id"], where="state = 'active' AND is_published",
+            ["department_id", "code", "id"], where=PUBLIC_WHERE,
         )
+        # the catalog's filters: its public items counted by department and
+        # type on every page, from this index only
+        create_index(
+            self.env.cr, "gov_approval_item_public_facets_idx", self._table,
+            ["department_id", "item_type"], where=PUBLIC_WHERE,
+        )
+        # the catalog's one- and two-character keywords (_gov_public_query)
+        self.env.cr.execute(SHORT_GRAMS_FUNCTION)
+        if not index_exists(self.env.cr, "gov_approval_item_short_grams_idx"):
+            self.env.cr.execute(SQL(
+                "CREATE INDEX gov_approval_item_short_grams_idx ON %s USING gin (%s) WHERE %s",
+                SQL.identifier(self._table), short_grams_expression(), SQL(PUBLIC_WHERE),
+            ))
 
     # ------------------------------------------------------------------
     # Computes
@@ -549,3 +595,40 @@ class GovApprovalItem(models.Model):
     def _gov_public_domain(self):
         """The only items anyone may see on the website: active and published."""
         return [("state", "=", "active"), ("is_published", "=", True)]
+
+    @api.model
+    def _gov_public_query(self, keyword="", domain=(), offset=0, limit=None, order=None):
+        """The query (``_search``) of the public items matching ``domain``
+        whose name (in the reader's language), code or national code contains
+        ``keyword``; ``len()`` counts them, ``browse()`` reads them.
+
+        A keyword without upper and lower case (Chinese, digits) is matched
+        with LIKE, which needs no case folding. One of one or two characters
+        is also looked up in the index of short substrings (the trigram
+        indexes need three characters): a necessary condition only (that
+        index holds every language and the JSON quotes), the conditions of
+        the domain still decide."""
+        domain = self._gov_public_domain() + list(domain)
+        short = False
+        if keyword:
+            pattern = f"%{escape_psql(keyword)}%"
+            operator = "=like" if keyword.lower() == keyword.upper() else "=ilike"
+            domain += [
+                "|", "|",
+                ("name", operator, pattern),
+                ("code", operator, pattern),
+                ("national_code", operator, pattern),
+            ]
+            short = (
+                len(keyword) <= SHORT_KEYWORD_LENGTH
+                and (keyword.isascii() or operator == "=like")
+                and not self.env.registry.has_unaccent
+            )
+        query = self._search(domain, offset=offset, limit=limit, order=order)
+        if short:
+            # in the statement itself (not a sub-select), so that PostgreSQL
+            # reads the matching rows from the index and checks them once
+            query.add_where(SQL(
+                "%s @> ARRAY[%s]", short_grams_expression(query.table), keyword.lower(),
+            ))
+        return query

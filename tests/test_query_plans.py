@@ -264,6 +264,25 @@ class TestQueryPlans(QueryPlanCase):
                     indexes=[] if extra else ["gov_approval_item_public_idx"],
                 )
 
+    def test_service_items_short_keyword(self):
+        """A keyword of two characters (no trigram) reads the index of short
+        substrings; the catalog's filter counts read their own index."""
+        Item = self.env["gov.approval.item"].sudo()
+        for keyword in ("QP", "许可"):
+            with self.subTest(keyword=keyword):
+                for query in (
+                    Item._gov_public_query(keyword),
+                    Item._gov_public_query(keyword, order="department_id.id, code, id",
+                                           limit=ITEMS_PER_PAGE),
+                ):
+                    select = query.select()
+                    statement = self.env.cr.mogrify(select.code, select.params).decode()
+                    self.assertIndexPlan(statement, ["gov_approval_item_short_grams_idx"])
+        with self.captured_selects("gov_approval_item") as statements:
+            Item._read_group(Item._gov_public_domain(), ["department_id", "item_type"], ["__count"])
+        for statement in statements:
+            self.assertIndexPlan(statement, ["gov_approval_item_public_facets_idx"])
+
     def test_overview_figures(self):
         """The center overview's figures over the large tables read indexes:
         the overdue questions their partial index of open questions."""
