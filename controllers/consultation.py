@@ -29,6 +29,9 @@ _logger = logging.getLogger(__name__)
 
 ANSWERS_PER_PAGE = 10
 SEARCH_COUNT_LIMIT = 1000  # 100 pages
+# the published answers pile up for years: the pager counts up to 1,000 pages
+# (older answers are found by searching), not every answer on every view
+BROWSE_COUNT_LIMIT = 10000
 SUBJECT_MIN, SUBJECT_MAX = 5, 50
 BODY_MAX = {"consultation": 2000, "mailbox": 600}
 CATEGORIES = ("consultation", "complaint", "suggestion", "help")
@@ -319,9 +322,10 @@ class GovConsultationWebsite(http.Controller):
         if search:
             domain += ["|", ("name", "ilike", search), ("question", "ilike", search)]
         Consultation = request.env["gov.consultation"].sudo()
-        # a search counts its matches up to a cap: a common word would
-        # otherwise read every published answer just for the count
-        total = Consultation.search_count(domain, limit=SEARCH_COUNT_LIMIT if search else None)
+        # counted up to a cap: a common word, or the whole archive, would
+        # otherwise be read just for the count
+        count_limit = SEARCH_COUNT_LIMIT if search else BROWSE_COUNT_LIMIT
+        total = Consultation.search_count(domain, limit=count_limit)
         pager = portal_pager(
             url="/consultation/answers",
             total=total,
@@ -342,7 +346,10 @@ class GovConsultationWebsite(http.Controller):
                 "pager": pager,
                 "search": search,
                 "total": total,
-                "total_capped": bool(search) and total >= SEARCH_COUNT_LIMIT,
+                "total_capped": total >= count_limit,
+                # the page's body is cached (t-cache) under what it shows
+                "cache_key": (records, records.department_id, total, count_limit,
+                              pager["page"], search),
             },
         )
 

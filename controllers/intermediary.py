@@ -124,6 +124,13 @@ class GovIntermediaryWebsite(http.Controller):
             "pager": pager,
             "url_args": url_args,
             "qualifications": by_provider,
+            # the page's body is cached (t-cache) under what it shows; the
+            # day, for the qualifications that expire
+            "cache_key": (
+                providers, providers.service_type_ids, qualifications,
+                Intermediary.service_type_ids.browse(service_type.id for service_type, _c in types),
+                today, total, pager["page"], url_args, types, grades,
+            ),
         }
         return request.render("gov_service_center.intermediaries_page", values)
 

@@ -4,7 +4,6 @@ import re
 
 from odoo import http
 from odoo.http import request
-from odoo.tools.sql import escape_psql
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -86,16 +85,7 @@ class GovServiceItemWebsite(http.Controller):
         if not isinstance(item_type, str) or item_type not in {key for key, _l, _c in types}:
             item_type = False
 
-        domain = list(base_domain)
-        if search:
-            pattern = f"%{escape_psql(search)}%"
-            domain += [
-                "|",
-                "|",
-                ("name", "=ilike", pattern),
-                ("code", "=ilike", pattern),
-                ("national_code", "=ilike", pattern),
-            ]
+        domain = []
         if current_department:
             domain.append(("department_id", "=", current_department.id))
         if item_type:
@@ -115,7 +105,7 @@ class GovServiceItemWebsite(http.Controller):
         if online:
             url_args["online"] = "1"
 
-        total = Item.search_count(domain)
+        total = len(Item._gov_public_query(search, domain))
         pager = portal_pager(
             url="/service-items",
             total=total,
@@ -123,12 +113,12 @@ class GovServiceItemWebsite(http.Controller):
             step=ITEMS_PER_PAGE,
             url_args=url_args,
         )
-        items = Item.search(
+        items = Item.browse(Item._gov_public_query(
             # by department (its id: the order of the partial index
             # gov_approval_item_public_idx), then code
-            domain, order="department_id.id, code, id", limit=ITEMS_PER_PAGE,
+            search, domain, order="department_id.id, code, id", limit=ITEMS_PER_PAGE,
             offset=pager["offset"],
-        )
+        ))
         values = {
             "items": items,
             "total": total,
@@ -141,6 +131,12 @@ class GovServiceItemWebsite(http.Controller):
             "current_type": item_type,
             "current_online": online,
             "url_args": url_args,
+            # the page's body is cached (t-cache) under what it shows
+            "cache_key": (
+                items,
+                items.department_id | Item.department_id.browse(dep.id for dep, _c in departments),
+                total, pager["page"], url_args, departments, types,
+            ),
         }
         return request.render("gov_service_center.service_items_page", values)
 

@@ -136,6 +136,12 @@ class GovPolicyWebsite(http.Controller):
             "current_state": current_state,
             "state_labels": self._get_state_labels(),
             "url_args": url_args,
+            # the page's body is cached (t-cache) under what it shows
+            "cache_key": (
+                documents,
+                documents.category_id | Document.category_id.browse(cat.id for cat, _c in categories),
+                total, pager["page"], url_args, categories, issuers, years, states,
+            ),
         }
         return request.render("gov_service_center.policies_page", values)
 

@@ -423,6 +423,23 @@ class TestConsultationWebsite(PublicFormMixin, HttpCase):
             with self.subTest(url=url):
                 self.assertEqual(self.url_open(url).status_code, 200)
 
+    def test_answers_count_capped(self):
+        """The archive is counted up to a cap: beyond it the page says "N+"
+        and the pager stops there (older answers are found by searching)."""
+        self._publish(5)
+
+        def total(html):
+            return re.search(r'o_gov_answers_total">([^<]*)<', html).group(1).split()[0]
+
+        with patch(f"{CONTROLLER}.BROWSE_COUNT_LIMIT", 3), patch(f"{CONTROLLER}.ANSWERS_PER_PAGE", 2):
+            html = self.url_open("/consultation/answers").text
+            self.assertEqual(total(html), "3+")
+            self.assertIn("/consultation/answers/page/2", html)
+            self.assertNotIn("/consultation/answers/page/3", html)
+        with patch(f"{CONTROLLER}.BROWSE_COUNT_LIMIT", 100):
+            published = self.env["gov.consultation"].sudo().search_count([("is_published", "=", True)])
+            self.assertEqual(total(self.url_open("/consultation/answers").text), str(published))
+
     def _answers_query_count(self):
         self.url_open("/consultation/answers")
         self.env.flush_all()

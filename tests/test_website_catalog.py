@@ -193,6 +193,67 @@ class TestWebsiteCatalog(HttpCase):
         html = self._get("/service-items?search=GscWeb_Published")
         self.assertHidden(html, self.item_published | self.item_published_beta)
 
+    def test_catalog_short_keywords(self):
+        """Keywords of one or two characters (too short for the trigram
+        indexes) are looked up in the index of short substrings, with the
+        same results as any keyword: name, code or national code, any case,
+        public items only."""
+        Item = self.env["gov.approval.item"]
+        permit = Item.create({
+            "name": "GscWeb 食品经营许可", "department_id": self.dept_alpha.id,
+            "code": "GSCWEB-XK-SHORT", "state": "active", "is_published": True,
+        })
+        hidden = Item.create({
+            "name": "GscWeb 未公开许可", "department_id": self.dept_alpha.id, "state": "active",
+        })
+        cases = [
+            ("许可", permit, self.item_published),
+            ("营", permit, self.item_published),
+            ("xk", permit, self.item_published_beta),  # in the code, lower case
+            ("Qu", self.item_published, permit),  # "Quarry", mixed case
+        ]
+        for keyword, found, not_found in cases:
+            with self.subTest(keyword=keyword):
+                query = Item.sudo()._gov_public_query(keyword)
+                self.assertIn("gov_short_grams", query.select().code)
+                records = Item.browse(query)
+                self.assertIn(found, records)
+                self.assertNotIn(not_found, records)
+                self.assertNotIn(hidden, records)
+                # the same answer as the plain conditions without the index
+                pattern = f"%{keyword}%"
+                expected = Item.sudo().search(Item._gov_public_domain() + [
+                    "|", "|", ("name", "=ilike", pattern), ("code", "=ilike", pattern),
+                    ("national_code", "=ilike", pattern),
+                ])
+                self.assertEqual(records, expected)
+        html = self._get("/service-items?search=%E8%AE%B8%E5%8F%AF")  # 许可
+        self.assertIn(permit.name, html)
+        self.assertNotIn(hidden.name, html)
+        # three characters and more: the trigram indexes, no short substrings
+        self.assertNotIn("gov_short_grams", Item.sudo()._gov_public_query("经营许").select().code)
+
+    def test_catalog_page_follows_edits(self):
+        """The catalog's body is cached under what it shows: an edit made
+        later (a later write date) shows at once."""
+        html = self._get("/service-items")
+        self.assertIn(self.item_published_beta.name, html)
+        self.item_published_beta.name = "GscWeb Renamed Residence Certificate"
+        self.dept_beta.name = "GscWeb Renamed Beta Bureau"
+        # in a test every write shares one transaction, hence one write date:
+        # move it as a later transaction would
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE gov_approval_item SET write_date = write_date + interval '1 second' WHERE id = %s;"
+            "UPDATE hr_department SET write_date = write_date + interval '1 second' WHERE id = %s",
+            [self.item_published_beta.id, self.dept_beta.id],
+        )
+        self.env.invalidate_all()
+        html = self._get("/service-items")
+        self.assertIn("GscWeb Renamed Residence Certificate", html)
+        self.assertIn("GscWeb Renamed Beta Bureau", html)
+        self.assertNotIn("GscWeb Published Residence Certificate", html)
+
     def test_catalog_filters(self):
         html = self._get(f"/service-items?department={self.dept_beta.id}")
         self.assertShown(html, self.item_published_beta)
