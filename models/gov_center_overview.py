@@ -1,11 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import ast
+import re
 from datetime import date
 
 from odoo import fields, models, tools
 from odoo.tools import SQL, create_index, date_utils
 
 from .gov_center_time import center_day_utc_bounds, center_today
+
+# how every select of _overview_queries starts: its sequence, area and metric
+OVERVIEW_SELECT_RE = re.compile(r"\s*SELECT (?P<sequence>\d+), '(?P<area>\w+)', '(?P<metric>\w+)'")
 
 
 class GovCenterOverview(models.Model):
@@ -298,12 +302,22 @@ class GovCenterOverview(models.Model):
         # figure's sequence (unique): no window function, so that a condition
         # on the metric (the director's dashboard reads some figures only)
         # reaches each branch and the other figures are not computed.
+        # A reader that needs some figures only (the website's home page)
+        # names them in the context key ``gov_overview_metrics``: the other
+        # branches are then not even planned.
         self.env["gov.stat.monthly"]._gov_stat_refresh_pending()
+        queries = self._overview_queries()
+        metrics = self.env.context.get("gov_overview_metrics")
+        if metrics:
+            queries = [
+                query for query in queries
+                if OVERVIEW_SELECT_RE.match(query.code).group("metric") in metrics
+            ] or [SQL("SELECT 0, '', '', 0 WHERE FALSE")]
         return SQL(
             """SELECT f.sequence AS id,
                       f.sequence, f.area, f.metric, f.value
                  FROM (%s) AS f(sequence, area, metric, value)""",
-            SQL(" UNION ALL ").join(self._overview_queries()),
+            SQL(" UNION ALL ").join(queries),
         )
 
     def init(self):

@@ -26,7 +26,9 @@ class Website(models.Model):
             "cases_done_month": 0,
         }
         # one query over the center overview, the figures of the back office
-        for row in env["gov.center.overview"].sudo().search_read(
+        for row in env["gov.center.overview"].sudo().with_context(
+            gov_overview_metrics=HOME_OVERVIEW_METRICS,
+        ).search_read(
             [("metric", "in", HOME_OVERVIEW_METRICS)], ["metric", "value"]
         ):
             figures[row["metric"]] = row["value"]

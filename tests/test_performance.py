@@ -67,6 +67,27 @@ class TestCatalogQueryCounts(GovServiceCenterCase):
         with self.assertQueryCount(2):
             Overview.search_read([], ["area", "metric", "value"])
 
+    def test_overview_some_figures(self):
+        """A reader naming the figures it needs (the home page) gets the same
+        values as from the whole overview, and only those branches run."""
+        from ..models.gov_center_overview import OVERVIEW_SELECT_RE
+
+        Overview = self.env["gov.center.overview"].with_user(self.user_viewer)
+        queries = Overview._overview_queries()
+        metrics = [OVERVIEW_SELECT_RE.match(query.code).group("metric") for query in queries]
+        self.assertEqual(len(set(metrics)), len(queries), "one figure per select")
+        wanted = ("satisfaction_rate", "visitors_today")
+        whole = {
+            row["metric"]: row["value"]
+            for row in Overview.search_read([("metric", "in", wanted)], ["metric", "value"])
+        }
+        some = Overview.with_context(gov_overview_metrics=wanted)
+        # no condition on the metric: the two figures are all there is
+        rows = some.search_read([], ["metric", "value"])
+        self.assertEqual({row["metric"]: row["value"] for row in rows}, whole)
+        self.assertEqual(some.search_count([]), 2)
+        self.assertEqual(Overview.with_context(gov_overview_metrics=("nothing",)).search_count([]), 0)
+
 
 @tagged("post_install", "-at_install")
 class TestListCountLimit(GovServiceCenterCase):
