@@ -1,9 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import html
+import re
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.gov_settings import param_key
 from .common import GovServiceCenterCase, RatingFixtures
@@ -352,3 +356,22 @@ class TestStatMonthlyAccess(GovServiceCenterCase):
         Stat.search_read([], ["month", "source", "department_id"])
         Stat.read_group([], ["rating_count:sum"], ["department_id"])
         self.assertEqual(Stat.action_refresh()["tag"], "soft_reload")
+
+    def test_actions_open_on_last_twelve_months(self):
+        """The statistics open on the last 12 months of the center (a pivot of
+        every month since the start would grow with the years); the filter
+        can be removed to see them all."""
+        search_view = self.env["gov.stat.monthly"].get_view(view_type="search")["arch"]
+        match = re.search(r'<filter name="last_12_months"[^>]*domain="([^"]*)"', search_view)
+        self.assertTrue(match, "the search view offers the last 12 months")
+        domain = safe_eval(html.unescape(match.group(1)), {
+            "context_today": lambda: date(2026, 2, 1),
+            "relativedelta": relativedelta,
+        })
+        self.assertEqual(domain, [("month", ">=", "2025-03-01")])
+        actions = self.env["ir.actions.act_window"].search([("res_model", "=", "gov.stat.monthly")])
+        self.assertGreaterEqual(len(actions), 7)
+        for action in actions:
+            with self.subTest(action=action.name):
+                context = safe_eval(action.context or "{}", {"uid": self.env.uid})
+                self.assertEqual(context.get("search_default_last_12_months"), 1)
