@@ -3,10 +3,14 @@ import re
 import threading
 from datetime import date, timedelta
 
+from unittest.mock import patch
+
 import requests
 from stdnum.cn import uscc as stdnum_uscc
 
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.base.models.ir_qweb import IrQWeb
 
 
 class GovServiceCenterCase(TransactionCase):
@@ -338,6 +342,13 @@ PUBLIC_FORM_HIDDEN_RE = re.compile(
 )
 # the question in any language of the site
 PUBLIC_FORM_CAPTCHA_RE = re.compile(r"<span>(\d) \+ (\d)</span>")
+
+
+def template_cache_bypassed():
+    """While it is active, the pages render their cached parts (``t-cache``)
+    instead of reading them from the template cache: a query count then
+    measures what a page costs when its records change."""
+    return patch.object(IrQWeb, "_get_cached_values", lambda self, key, get_value: get_value())
 
 
 def website_in_english(env):

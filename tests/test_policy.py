@@ -6,10 +6,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.base.models.ir_qweb import IrQWeb
 from odoo.addons.gov_service_center.models.gov_policy_document import GovPolicyDocument
 
-from .common import GovServiceCenterCase, PolicyFixtures
+from .common import GovServiceCenterCase, PolicyFixtures, template_cache_bypassed
 
 
 @tagged("post_install", "-at_install")
@@ -268,7 +267,7 @@ class TestPolicyWebsite(PolicyFixtures, HttpCase):
         before = self.cr.sql_log_count
         # the page's body rendered (not read from the template cache): what
         # it costs when the documents change
-        with patch.object(IrQWeb, "_get_cached_values", lambda self, key, get_value: get_value()):
+        with template_cache_bypassed():
             response = self.url_open(url)
         self.assertEqual(response.status_code, 200)
         return self.cr.sql_log_count - before
