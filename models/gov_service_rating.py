@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .gov_center_time import center_date, center_today
@@ -146,6 +146,18 @@ class GovServiceRating(models.Model):
         ("case_unique", "unique(case_id)", "A case can be rated only once."),
         ("level_range", "CHECK(level BETWEEN 1 AND 5)", "The rating level goes from 1 to 5."),
     ]
+
+    def init(self):
+        super().init()
+        # the bad ratings whose rectification still runs, by deadline: the
+        # overdue count of the overview and the supervision of deadlines
+        # (_gov_deadline_open_domain) read only these
+        create_index(
+            self.env.cr, "gov_service_rating_open_deadline_idx", self._table,
+            ["date_deadline", "counts_in_ledger"],
+            where="rectification_state IN ('to_verify', 'rectifying')"
+                  " AND (appeal_state IS NULL OR appeal_state != 'accepted')",
+        )
 
     # ------------------------------------------------------------------
     # Computes

@@ -20,6 +20,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.tools import SQL, create_unique_index, date_utils
+from odoo.tools.sql import index_exists
 
 from .gov_center_time import center_day_utc_bounds, center_tz
 
@@ -41,6 +42,11 @@ KIND_SELECTION = [
 # key columns besides source and month, with their value for "none" in the
 # unique index (so that an empty department or item is one key)
 KEY_COLUMNS = (("department_id", "0"), ("item_id", "0"), ("window_id", "0"), ("kind", "''"))
+# the figures the center overview sums over months (gov_stat_monthly_overview_idx)
+OVERVIEW_SUM_COLUMNS = (
+    "rating_count", "rating_bad_count", "rating_bad_open_count",
+    "consultation_count", "consultation_answered_count", "attendance_late_count",
+)
 # advisory lock held by the refresh: one refresh at a time
 LOCK_KEY = 0x6753544D  # "gSTM"
 # the refresh reads every dirty month of a source at once; past this many
@@ -130,6 +136,14 @@ class GovStatMonthly(models.Model):
                 *(f"COALESCE({column}, {none})" for column, none in KEY_COLUMNS),
             ],
         )
+        # the center overview's sums over months (_gov_stat_sum_sql) read
+        # this index only, not the rows
+        if not index_exists(self.env.cr, "gov_stat_monthly_overview_idx"):
+            self.env.cr.execute(SQL(
+                "CREATE INDEX gov_stat_monthly_overview_idx ON %s (source, month) INCLUDE (%s)",
+                SQL.identifier(self._table),
+                SQL(", ").join(SQL.identifier(column) for column in OVERVIEW_SUM_COLUMNS),
+            ))
 
     # ------------------------------------------------------------------
     # Reading: pending months are refreshed first

@@ -285,7 +285,8 @@ class TestQueryPlans(QueryPlanCase):
 
     def test_overview_figures(self):
         """The center overview's figures over the large tables read indexes:
-        the overdue questions their partial index of open questions."""
+        the overdue questions and bad ratings their partial indexes of the
+        open ones."""
         cr = self.env.cr
         for select in self.env["gov.center.overview"]._overview_queries():
             statement = cr.mogrify(select.code, select.params).decode()
@@ -297,6 +298,8 @@ class TestQueryPlans(QueryPlanCase):
                 indexes = []
                 if "'consultations_overdue'" in statement:
                     indexes = ["gov_consultation_open_deadline_idx"]
+                elif "'bad_ratings_overdue'" in statement:
+                    indexes = ["gov_service_rating_open_deadline_idx"]
                 self.assertIndexPlan(statement, indexes)
 
     # ------------------------------------------------------------------
