@@ -25,7 +25,8 @@ class GovIntermediaryWebsite(http.Controller):
 
     def _get_directory_filters(self, base_domain):
         """Service types and credit grades of the published providers, with
-        their counts: one grouped query each, whatever the directory size."""
+        their counts, and the number of providers: one grouped query each,
+        whatever the directory size."""
         Intermediary = request.env["gov.intermediary"].sudo()
         types = sorted(
             (
@@ -47,7 +48,8 @@ class GovIntermediaryWebsite(http.Controller):
             )
             if key in grade_counts
         ]
-        return types, grades
+        # every provider has one grade or none (False): they sum up to all
+        return types, grades, sum(grade_counts.values())
 
     @http.route(
         ["/intermediaries", "/intermediaries/page/<int:page>"],
@@ -63,7 +65,7 @@ class GovIntermediaryWebsite(http.Controller):
         one page read, never the whole directory."""
         Intermediary = request.env["gov.intermediary"].sudo()
         base_domain = Intermediary._gov_public_domain()
-        types, grades = self._get_directory_filters(base_domain)
+        types, grades, directory_total = self._get_directory_filters(base_domain)
 
         # only filters that can match something are applied
         type_id = _parse_positive_int(kwargs.get("type"))
@@ -90,7 +92,15 @@ class GovIntermediaryWebsite(http.Controller):
             domain.append(("credit_grade", "=", current_grade))
             url_args["grade"] = current_grade
 
-        total = Intermediary.search_count(domain)
+        # a single filter, or none, is counted already by the filters
+        if search or (current_type and current_grade):
+            total = Intermediary.search_count(domain)
+        elif current_type:
+            total = next(count for service_type, count in types if service_type == current_type)
+        elif current_grade:
+            total = next(count for key, _label, count in grades if key == current_grade)
+        else:
+            total = directory_total
         pager = portal_pager(
             url="/intermediaries",
             total=total,

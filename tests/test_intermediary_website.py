@@ -218,6 +218,27 @@ class TestIntermediaryWebsite(HttpCase):
         self.assertIn(graded.name, html)
         self.assertIn("1 intermediaries", html)
 
+    def test_directory_totals(self):
+        """The number of providers shown equals a count of the same filters,
+        whether it comes from the filters' own counts or from a count."""
+        Intermediary = self.env["gov.intermediary"]
+        self.make("GscInt Total A Co", credit_grade="A")
+        self.make("GscInt Total No Grade Co", credit_grade=False)
+        public = Intermediary._gov_public_domain()
+        cases = [
+            ("", []),
+            ("grade=A", [("credit_grade", "=", "A")]),
+            (f"type={self.type_alpha.id}", [("service_type_ids", "in", self.type_alpha.ids)]),
+            (f"type={self.type_alpha.id}&grade=A",
+             [("service_type_ids", "in", self.type_alpha.ids), ("credit_grade", "=", "A")]),
+            ("search=GscInt+Total", [("name", "ilike", "GscInt Total")]),
+        ]
+        for query, domain in cases:
+            with self.subTest(query=query):
+                html = self._get(f"/intermediaries?{query}")
+                expected = Intermediary.search_count(public + domain)
+                self.assertIn(f"{expected} intermediaries", html)
+
     def test_results_page(self):
         Score = self.env["gov.intermediary.year.score"]
         self.env["gov.intermediary.evaluation"].create(
