@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
-from .gov_center_time import center_month_bounds
+from .gov_center_time import center_month_bounds, center_today
 
 HOME_LIST_SIZE = 5
 # figures of the center overview shown on the home page: metric -> home figure
@@ -14,6 +14,10 @@ HOME_OVERVIEW_METRICS = {
 
 class Website(models.Model):
     _inherit = "website"
+
+    def _gov_center_year(self):
+        """The year in the center's time zone (the copyright line's)."""
+        return center_today(self.env).year
 
     def _gov_home_values(self):
         """What the home page shows besides its editable blocks: live figures,

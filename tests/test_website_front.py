@@ -4,6 +4,7 @@ the footer and the printed documents, Chinese as the site's language,
 accessible markup and read-only public pages."""
 import re
 
+from freezegun import freeze_time
 from lxml import html as lxml_html
 
 from odoo.exceptions import ValidationError
@@ -266,6 +267,18 @@ class TestWebsiteFront(FrontFixtures, HttpCase):
     def _get(self, url, headers=None):
         response = self.url_open(url, headers=headers, timeout=60)
         return response
+
+    def test_copyright_year_turns_on_new_year(self):
+        """The cached footer shows the center's year: 2026 at 23:30 on 31
+        December in Beijing, 2027 half an hour later (still 2026 in UTC)."""
+        with freeze_time("2026-12-31 15:30:00"):
+            html = self._get("/").text
+            self.assertIn("© 2026", html)
+            self.assertIn("© 2026", self._get("/").text)  # from the cache
+        with freeze_time("2026-12-31 16:30:00"):
+            html = self._get("/").text
+            self.assertIn("© 2027", html)
+            self.assertNotIn("© 2026", html)
 
     def _sample_urls(self):
         """Every public page of the module (GET), with sample parameters."""
