@@ -50,7 +50,8 @@ class Website(models.Model):
         Policy = env["gov.policy.document"]
         policies = Policy.sudo().search_fetch(
             Policy._gov_public_domain(),
-            ["name", "doc_number", "date_issued"],
+            # write_date: the cache key of the block that shows them
+            ["name", "doc_number", "date_issued", "write_date"],
             order="date_issued desc, id desc",
             limit=HOME_LIST_SIZE,
         )
@@ -65,7 +66,7 @@ class Website(models.Model):
                     ("is_published", "=", True),
                     ("post_date", "<=", fields.Datetime.now()),
                 ] + self.website_domain(),
-                ["name", "post_date", "blog_id"],
+                ["name", "post_date", "blog_id", "write_date"],
                 order="post_date desc, id desc",
                 limit=HOME_LIST_SIZE,
             )
